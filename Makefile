@@ -1,0 +1,60 @@
+# Two commands for a fresh machine (Python 3, make, git, apt):
+#   make preview   build the site into site/ and serve a live preview on 127.0.0.1:8000
+#   make test      run the whole test suite (unit, build, browser and accessibility tests)
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Material 9.7+ prints a banner about MkDocs 2.0 on every run; it is noise for editors.
+export NO_MKDOCS_2_WARNING := 1
+STAMP  := $(VENV)/.installed
+
+.PHONY: preview serve build check test test-fast system-deps node-deps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	touch $@
+
+## Build the public site into site/ (atomically: a failed build keeps the old site/).
+build: $(STAMP)
+	$(BIN)/dossier build --site-dir site
+
+## Build, then serve the editor preview (full article texts, coverage marks) with live reload.
+preview: build
+	@echo "Public site built in $(CURDIR)/site/ (open site/index.html)."
+	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/ change)"
+	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
+
+serve: preview
+
+## Validate all content without building; prints every problem as path:line:col.
+check: $(STAMP)
+	$(BIN)/dossier check
+
+## Debian packages the browser tests need (chromium, node/npm for axe-core).
+system-deps:
+	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nodejs npm fonts-dejavu-core >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-deps: system-deps node_modules/.installed
+
+## The whole test suite, as CI runs it.
+test: $(STAMP) node-deps
+	$(BIN)/python -m pytest
+
+## Everything but the browser tests (for quick local iterations).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser"
+
+clean:
+	rm -rf site .site-* $(VENV) node_modules .pytest_cache .hypothesis

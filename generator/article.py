@@ -1,0 +1,204 @@
+"""Seed articles: decoding, page furniture, paragraphs, and verbatim quote matching.
+
+An article file is plain UTF-8 text (a BOM and Windows line endings are accepted). Lines the
+editor marks as page furniture (navigation, "Kommentare", image credits, …) are kept out of
+the body. What remains is split into numbered paragraphs at blank lines and at furniture.
+
+Quotes are matched on *normalised* text only: Unicode NFC and runs of whitespace folded into
+one space. Nothing fuzzier — a quote either stands in the article or it does not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Pos, Problems
+
+MAX_SEED_BYTES = 2 * 1024 * 1024
+
+_WS = re.compile(r"\s+")
+
+#: Furniture kinds that are still part of the citable text (shown, but not as paragraphs).
+CITABLE_FURNITURE = {"subheading", "pullquote"}
+FURNITURE_KINDS = (
+    "headline", "dateline", "navigation", "comments", "related", "image", "video",
+    "credit", "pullquote", "subheading", "other",
+)
+
+
+def normalize(text: str) -> str:
+    """NFC plus whitespace folding: the only normalisation quotes get."""
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+@dataclass
+class Block:
+    """A unit of the article as shown on the source page."""
+
+    kind: str  # "paragraph", a citable furniture kind, or an excluded furniture kind
+    text: str  # normalised
+    line: int  # first line in the seed file (1-based)
+    anchor: str = ""  # "p3", "zt1", "zk1" for citable blocks
+    number: int = 0  # paragraph number (¶) for paragraphs
+
+    @property
+    def citable(self) -> bool:
+        return self.kind == "paragraph" or self.kind in CITABLE_FURNITURE
+
+
+@dataclass
+class Article:
+    path: str  # e.g. "seeds/000_x.txt"
+    raw: str  # decoded text, newlines normalised
+    blocks: list[Block] = field(default_factory=list)
+    raw_norm: str = ""
+
+    @property
+    def body(self) -> list[Block]:
+        return [b for b in self.blocks if b.citable]
+
+    @property
+    def paragraphs(self) -> list[Block]:
+        return [b for b in self.blocks if b.kind == "paragraph"]
+
+    @property
+    def furniture(self) -> list[Block]:
+        return [b for b in self.blocks if not b.citable]
+
+
+def decode_utf8(data: bytes, path: str, problems: Problems, *, limit: int, what: str) -> str | None:
+    """Strict UTF-8 (a BOM is dropped, Windows line endings become \\n); a broken byte is
+    reported with its byte offset, line and column. Used for articles and content files."""
+    if len(data) > limit:
+        problems.error(Pos(path), f"{what} is {len(data):,} bytes, more than the limit of {limit:,}",
+                       "check that this is the right file, or split it")
+        return None
+    offset = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.start + offset
+        line = data.count(b"\n", 0, bad) + 1
+        col = bad - (data.rfind(b"\n", 0, bad) + 1) + 1
+        problems.error(
+            Pos(path, line, col),
+            f"not valid UTF-8: byte 0x{data[bad]:02x} at byte offset {bad}",
+            hint="save the file as UTF-8 (it may be Latin-1 or Windows-1252); do not retype it",
+        )
+        return None
+    if "\x00" in text:
+        problems.error(Pos(path), f"{what} contains NUL characters", hint="this looks like a binary file")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_seed(data: bytes, path: str, problems: Problems) -> str | None:
+    return decode_utf8(data, path, problems, limit=MAX_SEED_BYTES, what="article file")
+
+
+def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
+    """Split the article at blank lines; lines whose normalised text is furniture stand alone.
+
+    ``furniture`` maps normalised line text to its kind.
+    """
+    blocks: list[Block] = []
+    current: list[str] = []
+    start = 0
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block("paragraph", normalize(" ".join(current)), start))
+            current.clear()
+
+    for number, line in enumerate(raw.split("\n"), start=1):
+        text = normalize(line)
+        if not text:
+            flush()
+            continue
+        kind = furniture.get(text)
+        if kind:
+            flush()
+            blocks.append(Block(kind, text, number))
+            continue
+        if not current:
+            start = number
+        current.append(text)
+    flush()
+    counters: dict[str, int] = {}
+    prefix = {"paragraph": "p", "subheading": "zt", "pullquote": "zk"}
+    for block in blocks:
+        if block.citable:
+            counters[block.kind] = counters.get(block.kind, 0) + 1
+            block.anchor = f"{prefix[block.kind]}{counters[block.kind]}"
+            if block.kind == "paragraph":
+                block.number = counters[block.kind]
+    return blocks
+
+
+def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
+    rel = f"{seeds_dir}/{filename}"
+    path = root / seeds_dir / filename
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:  # refused before reading it
+        problems.error(Pos(rel), f"article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}",
+                       "a news article is a few kilobytes: check that this is the right file")
+        return None
+    raw = decode_seed(path.read_bytes(), rel, problems)
+    if raw is None:
+        return None
+    article = Article(rel, raw, split_blocks(raw, furniture))
+    article.raw_norm = normalize(raw)
+    return article
+
+
+@dataclass
+class Match:
+    block: Block
+    start: int
+    end: int
+
+
+def find_all(haystack: str, needle: str) -> list[int]:
+    out, i = [], haystack.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = haystack.find(needle, i + 1)
+    return out
+
+
+def locate(article: Article, quote: str) -> list[Match]:
+    """Every occurrence of the normalised quote in the citable blocks (overlaps counted)."""
+    q = normalize(quote)
+    if not q:
+        return []
+    return [Match(b, i, i + len(q)) for b in article.body for i in find_all(b.text, q)]
+
+
+def closest_passage(article: Article, quote: str, blocks: list[Block] | None = None) -> tuple[Block | None, str, float]:
+    """The passage most similar to a quote that is not in the text: (block, passage, score 0-100)."""
+    from rapidfuzz import fuzz
+
+    q = normalize(quote)
+    best: tuple[Block | None, str, float] = (None, "", 0.0)
+    for block in blocks if blocks is not None else article.body:
+        if len(block.text) <= len(q):
+            score = fuzz.ratio(q, block.text)
+            if score > best[2]:
+                best = (block, block.text, score)
+            continue
+        al = fuzz.partial_ratio_alignment(q, block.text)
+        if al is not None and al.score > best[2]:
+            passage = block.text[al.dest_start:al.dest_end]
+            best = (block, _widen_to_words(block.text, al.dest_start, al.dest_end, passage), al.score)
+    return best
+
+
+def _widen_to_words(text: str, start: int, end: int, passage: str) -> str:
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]

@@ -1,0 +1,99 @@
+"""Cross-references: who cites what, and every backlink a page needs. Built once, O(n)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .article import normalize
+from .edtf import EDTF
+from .model import Citation, Claim, Contradiction, Dossier, Event, Figure, Finding, Side, Source
+
+
+def quote_anchor(source_id: str, quote: str) -> str:
+    """Stable id of a cited passage on its source page: the same words, the same anchor."""
+    digest = hashlib.sha1(f"{source_id}\x00{normalize(quote)}".encode()).hexdigest()[:10]
+    return f"q-{digest}"
+
+
+@dataclass
+class Index:
+    d: Dossier
+    #: source id -> block anchor -> citations (with owners) in that block
+    by_block: dict[str, dict[str, list[tuple[object, Citation]]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    claims_by_actor: dict[str, list[Claim]] = field(default_factory=lambda: defaultdict(list))
+    events_by_actor: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    figures_by_actor: dict[str, list[Figure]] = field(default_factory=lambda: defaultdict(list))
+    events_by_topic: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
+    contradictions_by_topic: dict[str, list[Contradiction]] = field(default_factory=lambda: defaultdict(list))
+    contradictions_by_claim: dict[str, list[Contradiction]] = field(default_factory=lambda: defaultdict(list))
+    members: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+    side_owner: dict[int, Contradiction] = field(default_factory=dict)
+    cited_sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def build(cls, d: Dossier) -> "Index":
+        ix = cls(d)
+        for k in d.contradictions.values():
+            for side in k.sides:
+                ix.side_owner[id(side)] = k
+                for cid in side.claims:
+                    if k not in ix.contradictions_by_claim[cid]:
+                        ix.contradictions_by_claim[cid].append(k)
+            for t in k.topics:
+                ix.contradictions_by_topic[t].append(k)
+        for owner, cit in d.all_citations():
+            if cit.block is not None:
+                ix.by_block[cit.source][cit.block.anchor].append((owner, cit))
+                ix.cited_sources[owner_key(owner, ix)].add(cit.source)
+        for c in d.claims.values():
+            for a in c.by:
+                ix.claims_by_actor[a].append(c)
+        for e in d.events.values():
+            for a in e.actors:
+                ix.events_by_actor[a].append(e)
+            for t in e.topics:
+                ix.events_by_topic[t].append(e)
+        for f in d.figures.values():
+            ix.figures_by_actor[f.by].append(f)
+        for a in d.actors.values():
+            if a.part_of:
+                ix.members[a.part_of].append(a)
+        for table in (ix.events_by_topic, ix.events_by_actor):
+            for lst in table.values():
+                lst.sort(key=lambda e: e.date.sort_key())
+        return ix
+
+    def reported(self, cites: list[Citation]) -> list[Source]:
+        """Sources a statement rests on, earliest publication first (unknown dates last)."""
+        seen, out = set(), []
+        for c in cites:
+            if c.source not in seen and c.source in self.d.sources:
+                seen.add(c.source)
+                out.append(self.d.sources[c.source])
+        return sorted(out, key=source_sort_key)
+
+    def citations_of(self, owner) -> list[Citation]:
+        """Direct citations, or those of the claims a statement rests on."""
+        if isinstance(owner, (Finding, Side)):
+            out = list(owner.cite)
+            for cid in owner.claims:
+                if cid in self.d.claims:
+                    out += self.d.claims[cid].cite
+            return out
+        return list(getattr(owner, "cite", []))
+
+
+def owner_key(owner, ix: Index) -> str:
+    if isinstance(owner, Side):
+        k = ix.side_owner.get(id(owner))
+        return f"contradiction:{k.id}" if k else "side"
+    return f"{type(owner).__name__.lower()}:{getattr(owner, 'id', id(owner))}"
+
+
+def source_sort_key(s: Source):
+    import datetime as dt
+
+    e: EDTF | None = s.published
+    return (e.lower if e and e.start else dt.date.max, s.id)

@@ -1,0 +1,288 @@
+"""Loading and validation: content/ + seeds/ -> Dossier, with every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import schema
+from .article import Article, closest_passage, decode_utf8, find_all, load_article, locate, normalize
+from .errors import Pos, Problems
+from .model import Citation, Dossier
+from .schema import KINDS, Ctx, Invalid
+from .suggest import did_you_mean
+from .yamlio import LList, load_yaml
+
+MAX_CONTENT_BYTES = 1024 * 1024
+IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
+
+
+def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
+    size = path.stat().st_size
+    if size > MAX_CONTENT_BYTES:  # refused before reading it
+        problems.error(Pos(rel), f"content file is {size:,} bytes, more than the limit of {MAX_CONTENT_BYTES:,}",
+                       "split it into several files")
+        return None
+    return decode_utf8(path.read_bytes(), rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
+
+
+def content_files(content: Path) -> list[Path]:
+    return sorted(p for p in content.rglob("*") if p.is_file())
+
+
+def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> tuple[Dossier, Problems]:
+    """Read and check everything. Returns the dossier (possibly partial) and all problems."""
+    root = Path(root)
+    problems = Problems()
+    ctx = Ctx(problems)
+    d = Dossier()
+    content = root / content_dir
+    if not content.is_dir():
+        problems.error(Pos(content_dir), f"content folder '{content_dir}' does not exist", "create it, or set content_dir in mkdocs.yml")
+        return d, problems
+
+    ids: dict[str, dict[str, Pos]] = {k: {} for k in ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")}
+
+    def register(kind: str, ident: str, pos: Pos) -> bool:
+        table = ids[kind]
+        if ident in table:
+            problems.error(pos, f"duplicate {kind} id '{ident}' (first defined at {table[ident]})",
+                           "ids must be unique: rename one of them")
+            return False
+        table[ident] = pos
+        return True
+
+    broken: dict[str, str] = {}  # kind -> a file too broken to know which ids it defines
+
+    def salvage(kind: str, raw, stem: str | None = None) -> None:
+        """Register the ids of an invalid object, so one mistake does not cascade into
+        'unknown id' errors everywhere it is referenced."""
+        if stem is not None:
+            ids[kind].setdefault(stem, Pos(""))
+        if kind == "topic" and isinstance(raw, dict):
+            for sec in raw.get("sections") or []:
+                for cl in (sec.get("claims") or []) if isinstance(sec, dict) else []:
+                    if isinstance(cl, dict) and isinstance(cl.get("id"), str):
+                        ids["claim"].setdefault(cl["id"], Pos(""))
+        if kind == "series" and isinstance(raw, dict):
+            for fig in raw.get("figures") or []:
+                if isinstance(fig, dict) and isinstance(fig.get("id"), str):
+                    ids["figure"].setdefault(fig["id"], Pos(""))
+        if stem is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            ids[kind].setdefault(raw["id"], Pos(""))
+
+    claimed: set[Path] = set()
+    for kind, info in KINDS.items():
+        spec = info["spec"]
+        files = sorted(content.glob(info["glob"]))
+        claimed.update(files)
+        if info["shape"] == "single" and not files:
+            problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
+                           "create it with at least 'title:' and 'lead:'")
+        for path in files:
+            rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
+            text = _read_content(path, rel, problems)
+            if text is None:
+                continue
+            doc = load_yaml(text, rel, problems)
+            if doc is None:
+                if not any(p.pos.path == rel for p in problems.all()):
+                    problems.error(Pos(rel, 1, 1), "file is empty", "fill it in or delete it")
+                for k in {"topic": ("topic", "claim"), "series": ("series", "figure")}.get(kind, (kind,)):
+                    broken.setdefault(k, rel)
+                if info["shape"] == "file":
+                    salvage(kind, None, path.stem)
+                continue
+            if info["shape"] == "list":
+                if not isinstance(doc, LList):
+                    problems.error(Pos(rel, 1, 1), f"expected a list of {spec.name}s (each starting with '- id: …')",
+                                   f"see {content_dir}/README.md for the format")
+                    continue
+                for item, pos in zip(doc, doc.ipos):
+                    try:
+                        obj = spec.convert(item, pos, ctx)
+                    except Invalid:
+                        salvage(kind, item)
+                        continue
+                    if register(kind, obj.id, obj.at("id")):
+                        _store(d, kind, obj)
+                continue
+            stem = path.stem
+            extra = {}
+            if info["shape"] == "file":
+                try:
+                    schema.check_slug(stem, Pos(rel), ctx, what="file name")
+                except Invalid:
+                    continue
+                extra = {"id": stem}
+            try:
+                obj = spec.convert(doc, Pos(rel, 1, 1), ctx, **extra)
+            except Invalid:
+                salvage(kind, doc, path.stem if info["shape"] == "file" else None)
+                continue
+            if kind == "dossier":
+                d.meta = obj
+            elif register(kind, stem, Pos(rel, 1, 1)):
+                _store(d, kind, obj)
+
+    for path in content_files(content):
+        if path in claimed or path.name in IGNORED_IN_CONTENT or "schemas" in path.relative_to(content).parts:
+            continue
+        rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
+        if path.suffix == ".yml":
+            problems.error(Pos(rel), "content files end in .yaml, not .yml", f"rename it to {path.stem}.yaml")
+        elif path.suffix == ".yaml":
+            folders = sorted({i['glob'].split('/')[0] for i in KINDS.values() if '/' in i['glob']})
+            hint = did_you_mean(path.parent.name, folders) or f"content folders are: {', '.join(folders)}"
+            problems.error(Pos(rel), "this file is in no content folder and would be ignored", hint)
+
+    # claims and figures live inside topics and series
+    for topic in d.topics.values():
+        for section in topic.sections:
+            for claim in section.claims:
+                claim.topic, claim.section = topic.id, section.title
+                if register("claim", claim.id, claim.at("id")):
+                    d.claims[claim.id] = claim
+    for series in d.series.values():
+        for fig in series.figures:
+            fig.series = series.id
+            if register("figure", fig.id, fig.at("id")):
+                d.figures[fig.id] = fig
+
+    unchecked: dict[str, int] = {}
+    for kind, ident, pos in ctx.refs:
+        if ident not in ids[kind] and kind in broken:
+            unchecked[kind] = unchecked.get(kind, 0) + 1
+            continue
+        if ident not in ids[kind]:
+            hint = did_you_mean(ident, ids[kind]) or (
+                f"create it in {content_dir}/{_home_of(kind)}" if kind in ("source", "topic", "actor") else f"no {kind} has this id"
+            )
+            problems.error(pos, f"unknown {kind} '{ident}'", hint)
+
+    for kind, count in sorted(unchecked.items()):
+        problems.warning(Pos(broken[kind]), f"{count} reference{'s' if count > 1 else ''} to {kind} ids not checked: "
+                         "this file could not be read and may define them", "fix the error in this file first")
+
+    _load_articles(root, seeds_dir, d, problems)
+    _resolve_citations(d, problems)
+    _check_relations(d, problems)
+    return d, problems
+
+
+def _home_of(kind: str) -> str:
+    return {"source": "sources/", "topic": "topics/", "actor": "actors/"}.get(kind, "")
+
+
+def _store(d: Dossier, kind: str, obj) -> None:
+    table = {"source": d.sources, "topic": d.topics, "series": d.series, "event": d.events,
+             "actor": d.actors, "contradiction": d.contradictions, "term": d.terms}[kind]
+    table[obj.id] = obj
+
+
+def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -> None:
+    seeds = root / seeds_dir
+    available = sorted(p.name for p in seeds.glob("*.txt")) if seeds.is_dir() else []
+    used: dict[str, str] = {}
+    for src in d.sources.values():
+        name = src.file
+        pos = src.at("file")
+        if "/" in name or "\\" in name or name.startswith(".") or name in ("", ".."):
+            problems.error(pos, f"'{name}' is not a plain file name in {seeds_dir}/",
+                           "write only the file name, e.g. 000_article.txt (no folders, no '..')")
+            continue
+        if not (seeds / name).is_file():
+            problems.error(pos, f"article file {seeds_dir}/{name} does not exist",
+                           did_you_mean(name, available) or f"copy the article into {seeds_dir}/ first")
+            continue
+        if name in used:
+            problems.error(pos, f"{seeds_dir}/{name} is already described by source '{used[name]}'",
+                           "one source file per article")
+            continue
+        used[name] = src.id
+        furniture = {}
+        for f in src.furniture:
+            furniture[normalize(f.line)] = f.kind
+        src.article = load_article(root, seeds_dir, name, furniture, problems)
+        if src.article is None:
+            continue
+        lines = {normalize(line) for line in src.article.raw.split("\n")}
+        for f in src.furniture:
+            if normalize(f.line) not in lines:
+                from rapidfuzz import process
+
+                best = process.extractOne(normalize(f.line), [x for x in lines if x])
+                hint = f"the closest line is „{best[0]}“" if best else "copy the whole line exactly"
+                problems.error(f.at("line"), "furniture line not found as a whole line in the article", hint)
+    for name in available:
+        if name not in used:
+            problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
+                             f"run 'dossier new-source {seeds_dir}/{name}' to start one")
+
+
+def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: str, what: str) -> None:
+    q = normalize(quote)
+    in_furniture = [b for b in article.furniture if q and q in b.text]
+    if in_furniture:
+        b = in_furniture[0]
+        problems.error(cit_pos, f"{what} stands in page furniture ({b.kind}, line {b.line}), not in the article body",
+                       "cite the article body; furniture (captions, navigation, credits) is not citable")
+        return
+    block, passage, score = closest_passage(article, quote)
+    detail = []
+    if block is not None and passage:
+        where = f"¶{block.number}" if block.number else block.kind
+        detail.append(f"closest passage ({where}, line {block.line}, {score:.0f}% similar): „{passage}“")
+    problems.error(cit_pos, f"{what} not found in {article.path}", "copy the passage exactly from the article; "
+                   "only whitespace is folded, quotation marks and hyphens must match", detail)
+
+
+def _resolve_citations(d: Dossier, problems: Problems) -> None:
+    for _owner, cit in d.all_citations():
+        src = d.sources.get(cit.source)
+        if src is None or src.article is None:
+            continue
+        _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'")
+    for src in d.sources.values():
+        art = src.article
+        if art is None:
+            continue
+        for ev in src.evidence:
+            if ev.quote and normalize(ev.quote) not in art.raw_norm:
+                q = normalize(ev.quote)
+                lines = [normalize(x) for x in art.raw.split("\n") if x.strip()]
+                from rapidfuzz import process
+
+                best = process.extractOne(q, lines)
+                problems.error(ev.at("quote"), f"evidence quote not found in {art.path}",
+                               "copy it exactly from the article file",
+                               [f"closest line: „{best[0]}“"] if best else [])
+        for note in src.notes:
+            q = normalize(note.quote)
+            hits = [(b, i) for b in art.blocks for i in find_all(b.text, q)] if q else []
+            if len(hits) == 1:
+                note.block, note.start, note.end, note.source = hits[0][0], hits[0][1], hits[0][1] + len(q), src.id
+            elif not hits:
+                _quote_problem(problems, note.at("quote"), art, note.quote, "note passage")
+            else:
+                problems.error(note.at("quote"), f"note passage occurs {len(hits)} times in {art.path}",
+                               "quote more words so that it is unique")
+
+
+def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str) -> None:
+    matches = locate(article, cit.quote)
+    if len(matches) == 1:
+        m = matches[0]
+        cit.block, cit.start, cit.end = m.block, m.start, m.end
+        return
+    if not matches:
+        _quote_problem(problems, cit.at("quote"), article, cit.quote, what)
+        return
+    where = ", ".join(f"¶{m.block.number}" if m.block.number else m.block.anchor for m in matches)
+    problems.error(cit.at("quote"), f"{what} occurs {len(matches)} times ({where})",
+                   "quote more words so that the passage is unique")
+
+
+def _check_relations(d: Dossier, problems: Problems) -> None:
+    for a in d.actors.values():
+        if a.part_of == a.id:
+            problems.error(a.at("part_of"), f"actor '{a.id}' cannot be part of itself", "remove part_of or name another actor")

@@ -1,0 +1,648 @@
+"""The content schema, declared once.
+
+The same declarations convert located YAML into model objects (with an error, position and
+hint for every problem) and produce the JSON Schemas editors get autocompletion from. A
+field added here is therefore checked, documented and completed in the editor at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from . import edtf, model
+from .article import FURNITURE_KINDS
+from .errors import Pos, Problems
+from .yamlio import LList, LMap
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+MAX_ID = 80
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]|<|>")
+_MD_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?|<!--")
+_MD_LINK = re.compile(r"\]\(\s*<?([^()\s>]*(?:\([^()\s]*\))?[^()\s>]*)")
+_MD_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^>]*)>", re.I)
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\.{0,2}/)", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+STATUSES = {
+    "bestaetigt": "Bestätigt",
+    "berichtet": "Berichtet",
+    "umstritten": "Umstritten",
+    "unbelegt": "Unbestätigt",
+    "einschaetzung": "Einschätzung",
+}
+STATUS_HELP = {
+    "bestaetigt": "Nach Angaben der Quellen unabhängig belegt, etwa durch Satellitenbilder.",
+    "berichtet": "Von einer genannten Quelle berichtet oder behauptet, nicht unabhängig überprüft.",
+    "umstritten": "Eine andere Quelle widerspricht; beide Seiten stehen unter „Widersprüche“.",
+    "unbelegt": "Gerücht oder ausdrücklich unbestätigte Angabe.",
+    "einschaetzung": "Einschätzung, Vermutung oder Prognose von Fachleuten oder Beteiligten.",
+}
+ACTOR_KINDS_PLURAL = {
+    "person": "Personen",
+    "organisation": "Organisationen",
+    "state": "Staaten",
+    "media": "Medien",
+    "group": "Gruppen",
+}
+ACTOR_KINDS = {
+    "person": "Person",
+    "organisation": "Organisation",
+    "state": "Staat",
+    "media": "Medium",
+    "group": "Gruppe",
+}
+QUALIFIERS = {
+    "exact": "",
+    "about": "rund",
+    "at-least": "mindestens",
+    "more-than": "mehr als",
+    "up-to": "bis zu",
+}
+NOTE_KINDS = {
+    "error": "Fehler im Text",
+    "spelling": "Schreibfehler",
+    "inconsistency": "Widerspruch im Text",
+    "remark": "Anmerkung",
+}
+EVIDENCE_ABOUT = ("publisher", "published", "author", "title", "url")
+REPRODUCE = ("quotes", "fulltext")
+
+
+class Invalid(Exception):
+    """A value is unusable; the problem has been recorded already."""
+
+
+@dataclass
+class Ctx:
+    """What conversion needs: the problem sink and the references to check afterwards."""
+
+    problems: Problems
+    refs: list[tuple[str, str, Pos]] = field(default_factory=list)  # (kind, id, pos)
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.problems.error(pos, message, hint)
+
+
+def _type_name(v: Any) -> str:
+    if v is None:
+        return "nothing"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    return type(v).__name__
+
+
+class T:
+    """A field type: converts a YAML value and describes itself as JSON Schema."""
+
+    description = ""
+
+    def convert(self, value: Any, pos: Pos, ctx: Ctx) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict:
+        raise NotImplementedError
+
+
+class Text(T):
+    """Plain text: escaped on output; '<' and '>' refused so no markup can hide in it."""
+
+    def __init__(self, max_len: int = 2000, single_line: bool = False, example: str = ""):
+        self.max_len, self.single_line, self.example = max_len, single_line, example
+
+    def convert(self, value, pos, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            ctx.error(pos, f"expected text, found {_type_name(value)}", "write the text after the colon, in quotes if needed")
+            raise Invalid
+        text = value.strip()
+        if not text:
+            ctx.error(pos, "text is empty", "write the text, or remove the field if it is optional")
+            raise Invalid
+        if _HTML.search(text):
+            ctx.error(pos, "HTML is not allowed in text fields ('<' or '>' found)",
+                      "write plain text; use „…“ for quotes and 'bis' or '–' instead of '<'/'>'")
+            raise Invalid
+        if _CONTROL.search(text):
+            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+            raise Invalid
+        if self.single_line and "\n" in text:
+            ctx.error(pos, "this field must be a single line", "remove the line breaks")
+            raise Invalid
+        if len(text) > self.max_len:
+            ctx.error(pos, f"text is {len(text)} characters long, at most {self.max_len} are allowed",
+                      "shorten it or split it into several entries")
+            raise Invalid
+        return " ".join(text.split()) if self.single_line else text
+
+    def schema(self):
+        s = {"type": "string", "minLength": 1, "maxLength": self.max_len, "pattern": "^[^<>]*$"}
+        if self.example:
+            s["examples"] = [self.example]
+        return s
+
+
+class Quote(Text):
+    """A verbatim passage: may contain '<'/'>' characters from the article; always escaped."""
+
+    def convert(self, value, pos, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            ctx.error(pos, f"expected the quoted passage as text, found {_type_name(value)}",
+                      "copy the passage from the article and put it in double quotes")
+            raise Invalid
+        if len(value) > self.max_len:
+            ctx.error(pos, f"quote is {len(value)} characters long, at most {self.max_len}",
+                      "quote the one or two sentences that carry the statement")
+            raise Invalid
+        return value
+
+    def schema(self):
+        return {"type": "string", "minLength": 1, "maxLength": self.max_len}
+
+
+class Markdown(Text):
+    """Markdown text: raw HTML and non-http(s) link targets are refused."""
+
+    def convert(self, value, pos, ctx):
+        if not isinstance(value, str) or not value.strip():
+            ctx.error(pos, f"expected Markdown text, found {_type_name(value)}", "write the text as a block: 'field: |'")
+            raise Invalid
+        text = value.strip()
+        if _MD_HTML.search(text):
+            ctx.error(pos, "raw HTML is not allowed in Markdown fields",
+                      "use Markdown (*betont*, [Text](https://…)); write '<' as '&lt;' if you mean the character")
+            raise Invalid
+        for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)):
+            target = m.group(1)
+            if target and not _SAFE_URL.match(target):
+                ctx.error(pos, f"link target '{target}' is not allowed",
+                          "links must start with https://, http:// or mailto:")
+                raise Invalid
+        if _CONTROL.search(text):
+            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+            raise Invalid
+        if len(text) > self.max_len:
+            ctx.error(pos, f"text is {len(text)} characters long, at most {self.max_len}", "shorten it")
+            raise Invalid
+        return text
+
+    def schema(self):
+        return {"type": "string", "minLength": 1, "maxLength": self.max_len, "contentMediaType": "text/markdown"}
+
+
+class Url(T):
+    def convert(self, value, pos, ctx):
+        if not isinstance(value, str) or not re.match(r"^https?://[^\s<>\"']+$", value.strip()):
+            ctx.error(pos, f"'{value}' is not a web address", "write a full https:// address, or null if unknown")
+            raise Invalid
+        return value.strip()
+
+    def schema(self):
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+
+
+class Slug(T):
+    def convert(self, value, pos, ctx):
+        return check_slug(value, pos, ctx)
+
+    def schema(self):
+        return {"type": "string", "pattern": SLUG.pattern, "maxLength": MAX_ID}
+
+
+def check_slug(value, pos: Pos, ctx: Ctx, what: str = "id") -> str:
+    if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_ID:
+        shown = value if isinstance(value, str) else _type_name(value)
+        suggestion = slugify(value) if isinstance(value, str) else ""
+        hint = "use lower-case letters, digits and hyphens, starting with a letter"
+        if suggestion and suggestion != value:
+            hint += f", e.g. '{suggestion}'"
+        ctx.error(pos, f"{what} '{shown}' is not a safe slug (it becomes part of a URL)", hint)
+        raise Invalid
+    return value
+
+
+def slugify(text: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
+    s = re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")
+    s = re.sub(r"^[^a-z]+", "", s)
+    return s[:MAX_ID].strip("-") or "x"
+
+
+class Ref(T):
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def convert(self, value, pos, ctx):
+        value = check_slug(value, pos, ctx, what=f"{self.kind} id")
+        ctx.refs.append((self.kind, value, pos))
+        return value
+
+    def schema(self):
+        return {"type": "string", "pattern": SLUG.pattern, "description": f"id of a {self.kind}"}
+
+
+class Date(T):
+    def convert(self, value, pos, ctx):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            ctx.error(pos, f"expected an EDTF date, found {_type_name(value)}", 'write the date in quotes, e.g. "2024-10-18"')
+            raise Invalid
+        try:
+            return edtf.parse(value)
+        except edtf.EDTFError as exc:
+            ctx.error(pos, str(exc), exc.hint)
+            raise Invalid from None
+
+    def schema(self):
+        return {
+            "type": "string",
+            "pattern": r"^(\.\.|\d{3}[\dX]|\d{2}XX)(-\d{2}(-\d{2})?)?[?~%]?(/(\.\.|\d{4}(-\d{2}(-\d{2})?)?[?~%]?))?$",
+            "description": "EDTF date: 2024-10-18, 2024-10, 2024, 2024-10~, 2024-10?, 1965/1973, 196X, 2024-10/..",
+            "examples": ["2024-10-18", "2024-10", "2024-06-11/2024-06-20", "2024-10~"],
+        }
+
+
+class Enum(T):
+    def __init__(self, values):
+        self.values = list(values)
+
+    def convert(self, value, pos, ctx):
+        if value not in self.values:
+            from .suggest import did_you_mean
+
+            hint = did_you_mean(str(value), self.values) or ""
+            ctx.error(pos, f"'{value}' is not one of: {', '.join(self.values)}", hint or f"use one of {', '.join(self.values)}")
+            raise Invalid
+        return value
+
+    def schema(self):
+        return {"enum": self.values}
+
+
+class Int(T):
+    def convert(self, value, pos, ctx):
+        if isinstance(value, bool) or not isinstance(value, int):
+            ctx.error(pos, f"expected a whole number, found {_type_name(value)}", "write digits only, e.g. 3")
+            raise Invalid
+        return value
+
+    def schema(self):
+        return {"type": "integer"}
+
+
+class Number(T):
+    def convert(self, value, pos, ctx):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            hint = "write digits without thousands separators, e.g. 12000 (not 12.000)"
+            ctx.error(pos, f"expected a number, found {_type_name(value)}", hint)
+            raise Invalid
+        if value != value or value in (float("inf"), float("-inf")):
+            ctx.error(pos, "not a finite number", "write the number as digits")
+            raise Invalid
+        return value
+
+    def schema(self):
+        return {"type": "number"}
+
+
+class Bool(T):
+    def convert(self, value, pos, ctx):
+        if not isinstance(value, bool):
+            ctx.error(pos, f"expected true or false, found {_type_name(value)}", "write true or false")
+            raise Invalid
+        return value
+
+    def schema(self):
+        return {"type": "boolean"}
+
+
+class ListOf(T):
+    def __init__(self, item: T, min_items: int = 0, unique: bool = False, max_items: int = 10_000):
+        self.item, self.min_items, self.unique, self.max_items = item, min_items, unique, max_items
+
+    def convert(self, value, pos, ctx):
+        if not isinstance(value, list):
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool) and isinstance(self.item, (Ref, Text, Slug)):
+                ctx.error(pos, f"expected a list, found {_type_name(value)}", f"write it as a list: [{value}]")
+            else:
+                ctx.error(pos, f"expected a list, found {_type_name(value)}", "start each item on its own line with '- '")
+            raise Invalid
+        if len(value) < self.min_items:
+            ctx.error(pos, f"needs at least {self.min_items} item{'s' if self.min_items > 1 else ''}, found {len(value)}",
+                      "add the missing entries")
+            raise Invalid
+        if len(value) > self.max_items:
+            ctx.error(pos, f"has {len(value)} items, at most {self.max_items} are allowed", "split it into several files")
+            raise Invalid
+        ipos = value.ipos if isinstance(value, LList) else [pos] * len(value)
+        out, ok, seen = [], True, {}
+        for item, p in zip(value, ipos):
+            try:
+                converted = self.item.convert(item, p, ctx)
+            except Invalid:
+                ok = False
+                continue
+            if self.unique:
+                key = converted if isinstance(converted, (str, int, float)) else id(converted)
+                if key in seen:
+                    ctx.error(p, f"'{converted}' is listed twice", "remove the repetition")
+                    ok = False
+                    continue
+                seen[key] = p
+            out.append(converted)
+        if not ok:
+            raise Invalid
+        return out
+
+    def schema(self):
+        s = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            s["minItems"] = self.min_items
+        if self.unique:
+            s["uniqueItems"] = True
+        return s
+
+
+@dataclass
+class F:
+    """A field of an object."""
+
+    name: str
+    type: T
+    required: bool = False
+    doc: str = ""
+    nullable: bool = False  # null is a meaningful value ("unknown")
+
+
+class Obj(T):
+    """A mapping with known fields, converted into a model dataclass."""
+
+    def __init__(self, name: str, cls: Callable, fields: list[F], doc: str = "",
+                 check: Callable[[Any, Ctx], None] | None = None, extra: dict | None = None):
+        self.name, self.cls, self.doc, self.check_fn = name, cls, doc, check
+        self.fields = {f.name: f for f in fields}
+        self.extra = extra or {}  # values passed to cls that do not come from YAML
+
+    def convert(self, value, pos, ctx, **extra):
+        from .suggest import did_you_mean
+
+        if not isinstance(value, dict):
+            ctx.error(pos, f"expected a {self.name} (a mapping of 'field: value'), found {_type_name(value)}",
+                      f"fields of a {self.name}: {', '.join(self.fields)}")
+            raise Invalid
+        mpos = value.pos if isinstance(value, LMap) else pos
+        kpos = value.kpos if isinstance(value, LMap) else {}
+        vpos = value.vpos if isinstance(value, LMap) else {}
+        ok = True
+        for key in value:
+            if key not in self.fields:
+                hint = did_you_mean(key, list(self.fields)) or f"fields of a {self.name}: {', '.join(self.fields)}"
+                ctx.error(kpos.get(key, mpos), f"unknown field '{key}' in {self.name}", hint)
+                ok = False
+        kwargs: dict[str, Any] = {}
+        fpos: dict[str, Pos] = {}
+        for f in self.fields.values():
+            if f.name not in value:
+                if f.required:
+                    ctx.error(mpos, f"{self.name} is missing the required field '{f.name}'",
+                              f"add '{f.name}: …'" + (f" ({f.doc})" if f.doc else ""))
+                    ok = False
+                continue
+            raw, p = value[f.name], vpos.get(f.name, mpos)
+            fpos[f.name] = p
+            if raw is None:
+                if f.nullable:
+                    kwargs[f.name] = None
+                    continue
+                if f.required:
+                    ctx.error(p, f"'{f.name}' is empty", f"write a value for '{f.name}'" + (f" ({f.doc})" if f.doc else ""))
+                    ok = False
+                continue
+            try:
+                kwargs[f.name] = f.type.convert(raw, p, ctx)
+            except Invalid:
+                ok = False
+        if not ok:
+            raise Invalid
+        obj = self.cls(**kwargs, **extra, pos=mpos, fpos=fpos)
+        if self.check_fn:
+            self.check_fn(obj, ctx)
+        return obj
+
+    def schema(self):
+        props = {}
+        for f in self.fields.values():
+            s = dict(f.type.schema())
+            if f.doc:
+                s["description"] = f.doc
+            if f.nullable:
+                s = {"anyOf": [s, {"type": "null"}], **({"description": f.doc} if f.doc else {})}
+            props[f.name] = s
+        out = {"type": "object", "properties": props, "additionalProperties": False}
+        req = [f.name for f in self.fields.values() if f.required]
+        if req:
+            out["required"] = req
+        if self.doc:
+            out["description"] = self.doc
+        return out
+
+
+# --- the content kinds -----------------------------------------------------------------
+
+def _needs_support(obj, ctx: Ctx) -> None:
+    if not obj.claims and not obj.cite:
+        ctx.error(obj.pos, "this statement rests on nothing", "add 'claims: [claim-id]' or 'cite:' with a quote")
+
+
+CITATION = Obj("citation", model.Citation, [
+    F("source", Ref("source"), True, "id of the source (file name in content/sources/ without .yaml)"),
+    F("quote", Quote(max_len=1200), True, "verbatim passage from the article body, unique in it"),
+], doc="A verbatim passage of an article that supports the statement.")
+CITES = ListOf(CITATION, min_items=1)
+OPT_CITES = ListOf(CITATION)
+
+FINDING = Obj("statement", model.Finding, [
+    F("text", Text(800), True, "one sentence"),
+    F("claims", ListOf(Ref("claim"), unique=True), doc="ids of the claims this rests on"),
+    F("cite", OPT_CITES, doc="or direct citations"),
+], check=_needs_support)
+
+CLAIM = Obj("claim", model.Claim, [
+    F("id", Slug(), True, "unique across all topics; becomes the anchor #claim-id"),
+    F("text", Text(1000), True, "the editorial sentence in German, attributed ('Laut Pentagon …')"),
+    F("by", ListOf(Ref("actor"), unique=True), doc="actor ids who make the claim"),
+    F("status", Enum(STATUSES), True, "bestaetigt | berichtet | umstritten | unbelegt | einschaetzung"),
+    F("stated", Date(), doc="EDTF: when the claim was made, if the text says"),
+    F("note", Text(800), doc="editorial remark shown with the claim"),
+    F("cite", CITES, True),
+])
+
+SECTION = Obj("section", model.Section, [
+    F("title", Text(200, single_line=True), True),
+    F("intro", Text(1200)),
+    F("claims", ListOf(CLAIM, min_items=1), True),
+])
+
+TOPIC = Obj("topic", model.Topic, [
+    F("title", Text(120, single_line=True), True),
+    F("order", Int(), doc="position in the navigation (lower first)"),
+    F("lead", Text(1500), True, "two or three sentences introducing the topic"),
+    F("known", ListOf(FINDING), doc="Was wir wissen"),
+    F("unclear", ListOf(FINDING), doc="Was unklar ist"),
+    F("sections", ListOf(SECTION, min_items=1), True),
+], doc="A topic page with its claims, grouped in sections.")
+
+EVENT = Obj("event", model.Event, [
+    F("id", Slug(), True, "unique; becomes the permalink #id"),
+    F("date", Date(), True, "EDTF: when it happened"),
+    F("date_label", Text(120, single_line=True), nullable=True, doc="wording that overrides the derived German date"),
+    F("title", Text(200, single_line=True), True),
+    F("text", Text(1500), nullable=True),
+    F("topics", ListOf(Ref("topic"), unique=True)),
+    F("actors", ListOf(Ref("actor"), unique=True)),
+    F("places", ListOf(Text(100, single_line=True), unique=True)),
+    F("cite", CITES, True),
+], doc="A dated event of the chronology.")
+
+ACTOR = Obj("actor", model.Actor, [
+    F("id", Slug(), True),
+    F("name", Text(150, single_line=True), True, "the name as most sources write it"),
+    F("aliases", ListOf(Text(150, single_line=True), unique=True), doc="other spellings found in the sources"),
+    F("kind", Enum(ACTOR_KINDS), True),
+    F("role", Text(400), nullable=True, doc="role as the sources state it"),
+    F("part_of", Ref("actor"), nullable=True),
+    F("cite", OPT_CITES, doc="where the sources name the actor or state the role"),
+], doc="A person, organisation, state or medium.")
+
+FIGURE = Obj("figure", model.Figure, [
+    F("id", Slug(), True),
+    F("value", Number(), True, "the number, without thousands separators"),
+    F("qualifier", Enum(QUALIFIERS), doc="exact | about | at-least | more-than | up-to"),
+    F("by", Ref("actor"), True, "who states the number"),
+    F("stated", Date(), doc="EDTF: when it was stated; else the source's date"),
+    F("refers_to", Text(300, single_line=True), doc="what exactly is counted"),
+    F("note", Text(800)),
+    F("cite", CITES, True),
+])
+
+SERIES = Obj("figure series", model.Series, [
+    F("title", Text(200, single_line=True), True),
+    F("unit", Text(60, single_line=True), True),
+    F("order", Int()),
+    F("description", Text(1500)),
+    F("figures", ListOf(FIGURE, min_items=1), True),
+], doc="Numbers about one quantity, from different claimants, set side by side.")
+
+SIDE = Obj("side", model.Side, [
+    F("text", Text(800), True),
+    F("claims", ListOf(Ref("claim"), unique=True)),
+    F("cite", OPT_CITES),
+], check=_needs_support)
+
+CONTRADICTION = Obj("contradiction", model.Contradiction, [
+    F("id", Slug(), True),
+    F("title", Text(200, single_line=True), True),
+    F("summary", Text(1500)),
+    F("topics", ListOf(Ref("topic"), unique=True)),
+    F("sides", ListOf(SIDE, min_items=2), True, "two or more positions, each resting on claims or quotes"),
+])
+
+TERM = Obj("term", model.Term, [
+    F("id", Slug(), True),
+    F("term", Text(120, single_line=True), True),
+    F("aliases", ListOf(Text(120, single_line=True), unique=True)),
+    F("definition", Text(1500), True),
+    F("cite", OPT_CITES),
+])
+
+EVIDENCE = Obj("evidence", model.Evidence, [
+    F("about", Enum(EVIDENCE_ABOUT), True),
+    F("quote", Quote(max_len=600), doc="verbatim from the article file, page furniture included"),
+    F("note", Text(1500), True, "the reasoning"),
+])
+
+FURNITURE = Obj("furniture line", model.Furniture, [
+    F("line", Quote(max_len=600), True, "the exact text of the line"),
+    F("kind", Enum(FURNITURE_KINDS), True),
+])
+
+NOTE = Obj("note", model.Note, [
+    F("quote", Quote(max_len=600), True, "the passage the note is about, verbatim"),
+    F("kind", Enum(NOTE_KINDS), True),
+    F("text", Text(1500), True),
+])
+
+SOURCE = Obj("source", model.Source, [
+    F("file", Text(200, single_line=True), True, "file name in seeds/"),
+    F("title", Text(300, single_line=True), True),
+    F("title_editorial", Bool(), doc="true when the article has no headline and the editor wrote the title"),
+    F("publisher", Text(200, single_line=True), nullable=True, doc="null when the text does not show it"),
+    F("author", Text(200, single_line=True), nullable=True),
+    F("published", Date(), nullable=True, doc="EDTF with honest precision; null if unknown"),
+    F("url", Url(), nullable=True, doc="never invented; null if unknown"),
+    F("language", Enum(["de", "en"])),
+    F("reproduce", Enum(REPRODUCE), doc="quotes: only cited passages are public; fulltext: rights cleared"),
+    F("evidence", ListOf(EVIDENCE)),
+    F("furniture", ListOf(FURNITURE)),
+    F("notes", ListOf(NOTE)),
+], doc="A news article from seeds/ and what we know about it.")
+
+DOSSIER = Obj("dossier", model.DossierMeta, [
+    F("title", Text(150, single_line=True), True),
+    F("subtitle", Text(300, single_line=True)),
+    F("lead", Markdown(3000), True),
+    F("known", ListOf(FINDING)),
+    F("unclear", ListOf(FINDING)),
+    F("method", Markdown(20000)),
+    F("contact", Markdown(3000)),
+])
+
+#: How each content location is read: (folder or file, shape, spec, model kind)
+KINDS = {
+    "dossier": {"glob": "dossier.yaml", "shape": "single", "spec": DOSSIER},
+    "source": {"glob": "sources/*.yaml", "shape": "file", "spec": SOURCE},
+    "topic": {"glob": "topics/*.yaml", "shape": "file", "spec": TOPIC},
+    "series": {"glob": "figures/*.yaml", "shape": "file", "spec": SERIES},
+    "event": {"glob": "events/*.yaml", "shape": "list", "spec": EVENT},
+    "actor": {"glob": "actors/*.yaml", "shape": "list", "spec": ACTOR},
+    "contradiction": {"glob": "contradictions/*.yaml", "shape": "list", "spec": CONTRADICTION},
+    "term": {"glob": "glossary/*.yaml", "shape": "list", "spec": TERM},
+}
+
+#: JSON Schema file name for each kind (what the '# yaml-language-server' line names).
+SCHEMA_FILES = {
+    "dossier": "dossier.schema.json",
+    "source": "source.schema.json",
+    "topic": "topic.schema.json",
+    "series": "figures.schema.json",
+    "event": "events.schema.json",
+    "actor": "actors.schema.json",
+    "contradiction": "contradictions.schema.json",
+    "term": "glossary.schema.json",
+}
+
+
+def json_schema(kind: str) -> dict:
+    info = KINDS[kind]
+    body = info["spec"].schema()
+    if info["shape"] == "list":
+        body = {"type": "array", "items": body}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_FILES[kind],
+        "title": f"Dossier content: {kind}",
+        **body,
+    }

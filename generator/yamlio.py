@@ -1,0 +1,244 @@
+"""Safe YAML loading that keeps the file, line and column of every value.
+
+Only PyYAML's ``SafeLoader`` machinery is used. On top of it:
+
+* mappings become :class:`LMap` and sequences :class:`LList`, which remember where each
+  key, value and item stands, so later checks can point at the exact spot;
+* duplicate keys are errors (PyYAML silently keeps the last one);
+* dates stay strings (EDTF is parsed by us) and only ``true``/``false`` are booleans
+  (no "Norway problem": ``no``/``on``/``off`` stay text);
+* anchors and aliases are allowed but their expansion is bounded, and recursive aliases are
+  refused, so a "billion laughs" file cannot exhaust memory or time.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Pos, Problems
+
+#: Upper bound for the number of nodes a document may expand to through aliases.
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 64
+
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without implicit timestamps and with YAML 1.2-style booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class LMap(dict):
+    """A mapping that remembers positions: ``pos`` (the mapping), ``kpos``/``vpos`` per key."""
+
+    pos: Pos
+    kpos: dict
+    vpos: dict
+
+
+class LList(list):
+    """A sequence that remembers positions: ``pos`` (the sequence), ``ipos`` per item."""
+
+    pos: Pos
+    ipos: list
+
+
+def node_pos(path: str, node: Node) -> Pos:
+    mark = node.start_mark
+    return Pos(path, mark.line + 1, mark.column + 1)
+
+
+def _mark_pos(path: str, mark) -> Pos:
+    if mark is None:
+        return Pos(path)
+    return Pos(path, mark.line + 1, mark.column + 1)
+
+
+def _expanded_size(root: Node) -> int:
+    """Count nodes as if every alias were expanded; raise on recursion or on excess."""
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Node, depth: int) -> int:
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise _Recursive(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        active.add(key)
+        total = 1
+        if isinstance(node, SequenceNode):
+            for child in node.value:
+                total += size(child, depth + 1)
+                if total > MAX_EXPANDED_NODES:
+                    break
+        elif isinstance(node, MappingNode):
+            for k, v in node.value:
+                total += size(k, depth + 1) + size(v, depth + 1)
+                if total > MAX_EXPANDED_NODES:
+                    break
+        active.discard(key)
+        memo[key] = total
+        return total
+
+    return size(root, 0)
+
+
+class _Recursive(Exception):
+    def __init__(self, node):
+        self.node = node
+
+
+class _TooDeep(Exception):
+    def __init__(self, node):
+        self.node = node
+
+
+def load_yaml(text: str, path: str, problems: Problems) -> Any:
+    """Parse one YAML document. Returns located data, or ``None`` after recording problems.
+
+    An empty document yields ``None`` without a problem; callers decide whether that is
+    acceptable.
+    """
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            message = (exc.problem or exc.context or "malformed YAML").strip()
+            if exc.context and exc.problem:
+                message = f"{exc.context.strip()}: {exc.problem.strip()}"
+            problems.error(
+                _mark_pos(path, mark),
+                f"malformed YAML: {message}",
+                hint=_yaml_hint(message),
+            )
+            return None
+        except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
+            problems.error(Pos(path), f"malformed YAML: {exc}")
+            return None
+        except RecursionError:
+            problems.error(Pos(path), "YAML is nested too deeply", hint=f"keep nesting under {MAX_DEPTH} levels")
+            return None
+        if node is None:
+            return None
+        try:
+            size = _expanded_size(node)
+        except _Recursive as rec:
+            problems.error(
+                node_pos(path, rec.node),
+                "recursive YAML alias: an anchor refers to itself",
+                hint="remove the alias (*name) inside its own anchor (&name)",
+            )
+            return None
+        except _TooDeep as deep:
+            problems.error(
+                node_pos(path, deep.node),
+                f"YAML is nested more than {MAX_DEPTH} levels deep",
+                hint="flatten the structure; content files need only a few levels",
+            )
+            return None
+        if size > MAX_EXPANDED_NODES:
+            problems.error(
+                node_pos(path, node),
+                f"anchors and aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
+                hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
+            )
+            return None
+        return _convert(loader, node, path, problems)
+    finally:
+        loader.dispose()
+
+
+def _yaml_hint(message: str) -> str:
+    if "found character '\\t'" in message or "\\t" in message:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in message:
+        return "put text that contains ': ' in quotes, or use a block scalar (>-)"
+    if "could not find expected ':'" in message:
+        return "check the indentation of this and the previous line, and close every quote"
+    if "found undefined alias" in message:
+        return "define the anchor (&name) before using the alias (*name)"
+    if "could not determine a constructor" in message:
+        return "remove the '!tag': only plain YAML values are allowed"
+    if "expected a single document" in message:
+        return "remove the '---' separator: one document per file"
+    return "check quotes, colons and indentation around this position"
+
+
+_ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
+    if node.tag not in _ALLOWED_TAGS:
+        problems.error(
+            node_pos(path, node),
+            f"unsupported YAML tag '{node.tag}'",
+            hint="remove the '!tag': only plain text, numbers, true/false, lists and mappings are allowed",
+        )
+        return None
+    if isinstance(node, ScalarNode):
+        try:
+            return loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:
+            problems.error(
+                _mark_pos(path, exc.problem_mark or node.start_mark),
+                f"unsupported YAML value: {(exc.problem or '').strip()}",
+                hint=_yaml_hint(exc.problem or ""),
+            )
+            return None
+    if isinstance(node, SequenceNode):
+        out = LList()
+        out.pos = node_pos(path, node)
+        out.ipos = []
+        for child in node.value:
+            out.append(_convert(loader, child, path, problems))
+            out.ipos.append(node_pos(path, child))
+        return out
+    if isinstance(node, MappingNode):
+        try:
+            loader.flatten_mapping(node)  # resolves '<<' merge keys
+        except yaml.MarkedYAMLError as exc:
+            problems.error(_mark_pos(path, exc.problem_mark), f"malformed YAML merge: {exc.problem}")
+            return None
+        out = LMap()
+        out.pos = node_pos(path, node)
+        out.kpos, out.vpos = {}, {}
+        for knode, vnode in node.value:
+            kpos = node_pos(path, knode)
+            if not isinstance(knode, ScalarNode):
+                problems.error(kpos, "a key must be a plain word", hint="write 'key: value'")
+                continue
+            key = _convert(loader, knode, path, problems)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in out:
+                first = out.kpos[key]
+                problems.error(
+                    kpos,
+                    f"duplicate key '{key}' (first at line {first.line})",
+                    hint="remove one of the two; YAML would silently keep only the last",
+                )
+                continue
+            out[key] = _convert(loader, vnode, path, problems)
+            out.kpos[key] = kpos
+            out.vpos[key] = node_pos(path, vnode)
+        return out
+    return None  # pragma: no cover

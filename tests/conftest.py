@@ -1,0 +1,82 @@
+"""Shared test helpers: build real sites into tmp_path and fail on unexpected warnings."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def make_project(tmp_path: Path, fixture: str | None = "mini", content: Path | None = None, seeds: Path | None = None) -> Path:
+    """A project folder in tmp_path: the real mkdocs.yml and theme, plus fixture or real inputs."""
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_theme", proj / "site_theme")
+    if fixture:
+        shutil.copytree(FIXTURES / fixture / "content", proj / "content")
+        shutil.copytree(FIXTURES / fixture / "seeds", proj / "seeds")
+    else:
+        shutil.copytree(content or ROOT / "content", proj / "content")
+        shutil.copytree(seeds or ROOT / "seeds", proj / "seeds")
+    return proj
+
+
+def build_project(proj: Path, *, strict: bool = True, command: str = "build") -> Path:
+    """Run a real MkDocs build of proj into proj/site (in-process) and return the site path."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(proj / "mkdocs.yml"), site_dir=str(proj / "site"), strict=strict)
+    cfg.plugins.on_startup(command=command, dirty=False)
+    try:
+        build(cfg)
+    finally:
+        cfg.plugins.on_shutdown()
+    return proj / "site"
+
+
+@pytest.fixture
+def build_site(tmp_path):
+    def _build(fixture: str | None = "mini", edit=None, **kw) -> Path:
+        proj = make_project(tmp_path, fixture)
+        if edit:
+            edit(proj)
+        return build_project(proj, **kw)
+
+    return _build
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_warnings(request):
+    """Every test fails on a MkDocs/plugin warning unless it declares it expects warnings."""
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    if request.node.get_closest_marker("expect_warnings"):
+        return
+    messages = [r.getMessage() for r in handler.records]
+    assert not messages, f"unexpected warnings: {messages}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expect_warnings: the test provokes MkDocs warnings on purpose")

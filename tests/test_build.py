@@ -1,0 +1,160 @@
+"""Integration: real MkDocs builds into tmp_path, assertions on the HTML."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mkdocs.exceptions import Abort
+
+from conftest import ROOT, build_project, make_project
+from htmlcheck import broken_links, html_pages, parse
+
+
+def test_mini_site_has_every_page_and_no_broken_link(build_site):
+    site = build_site()
+    for page in ["index.html", "themen/index.html", "themen/ernte/index.html", "chronologie/index.html",
+                 "zahlen/index.html", "widersprueche/index.html", "akteure/index.html", "akteure/beispiel/index.html",
+                 "quellen/index.html", "quellen/rekordernte/index.html", "glossar/index.html", "methode/index.html",
+                 "daten/dossier.json"]:
+        assert (site / page).is_file(), page
+    assert broken_links(site) == []
+
+
+def test_citation_links_point_at_the_highlighted_passage(build_site):
+    site = build_site()
+    topic = parse(site / "themen/ernte/index.html")
+    cites = [(h, a) for h, a in topic.links if "dossier-cite" in a.get("class", "")]
+    assert cites, "claims carry citation links"
+    href, attrs = cites[0]
+    assert href.startswith("../../quellen/rekordernte/#q-")
+    src_html = (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    anchor = href.split("#")[1]
+    assert f'id="{anchor}"' in src_html
+    assert f'<mark class="dossier-quote {anchor}">Die Gemeinde Testdorf hat nach eigenen Angaben </mark>' in src_html
+    assert attrs["data-quote"] == "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet."
+
+
+def test_public_source_page_shows_only_cited_passages_and_keeps_furniture_out(build_site):
+    site = build_site()
+    html = (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    article = html[html.index('class="dossier-article'):]
+    assert "Ein Foto zeigt volle Kisten." not in article  # uncited sentence of a cited paragraph
+    assert "© Testagentur" not in article and "Startseite" not in article and "Auch interessant" not in article
+    assert "¶1" in article and "¶3" in article
+    # backlinks from the passage to the claims citing it
+    assert '<a href="../../themen/ernte/#ernte-gemeinde"' in article
+
+
+def test_editor_preview_shows_full_text_and_marks_uncited_paragraphs(tmp_path):
+    proj = make_project(tmp_path)
+    site = build_project(proj, command="serve")
+    html = (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    assert "Ein Foto zeigt volle Kisten." in html
+    assert "dossier-passage--uncited" in html
+    assert "Redaktionsvorschau" in html
+
+
+def test_german_ui_and_no_third_party_requests_in_markup(build_site):
+    """Nothing a browser loads by itself (scripts, styles, images, fonts) comes from elsewhere.
+    The browser test checks the same on the wire."""
+    import re
+
+    site = build_site()
+    loaded = re.compile(r'<(?:script|img|iframe|source|audio|video)[^>]*\ssrc="(?:https?:)?//|<link[^>]*\shref="(?:https?:)?//', re.I)
+    for page in html_pages(site):
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="de"' in html, page
+        assert not loaded.search(html), (page, loaded.search(html).group(0))
+        for anchor in re.findall(r'<a [^>]*href="https?://[^"]*"[^>]*>', html):
+            if "md-source" in anchor or "md-footer" in anchor:
+                continue
+            assert 'rel="noopener noreferrer"' in anchor, anchor
+
+
+def test_dates_are_shown_with_honest_precision(build_site):
+    site = build_site()
+    html = (site / "chronologie/index.html").read_text(encoding="utf-8")
+    assert "Anfang September 2024" in html and "vermutlich September 2024" in html
+    assert "2024-09-01" in html  # machine-readable earliest day
+
+
+def test_export_has_claims_with_citations(build_site):
+    site = build_site()
+    data = json.loads((site / "daten/dossier.json").read_text(encoding="utf-8"))
+    claim = next(c for c in data["claims"] if c["id"] == "ernte-gemeinde")
+    assert claim["citations"][0]["paragraph"] == 1 and claim["citations"][0]["source"] == "rekordernte"
+    assert {e["id"] for e in data["events"]} == {"erntebeginn", "rekordmeldung"}
+
+
+def test_a_title_cannot_inject_markup_into_the_head(tmp_path):
+    """Design trap: Material prints page.title|striptags unescaped in <title>."""
+    proj = make_project(tmp_path)
+    path = proj / "content/topics/ernte.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Die Ernte", "title: 'Ernte &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;'"), encoding="utf-8")
+    site = build_project(proj)
+    html = (site / "themen/ernte/index.html").read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    assert "<script>x" not in head
+    assert "<script>x" not in html
+
+
+@pytest.mark.expect_warnings
+def test_a_content_error_fails_the_build_and_leaves_the_old_site(tmp_path, no_unexpected_warnings):
+    proj = make_project(tmp_path)
+    site = build_project(proj)
+    marker = site / "index.html"
+    before = marker.read_text(encoding="utf-8")
+    path = proj / "content/topics/ernte.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("1200 Tonnen Äpfel geerntet.\"", "1300 Tonnen Äpfel geerntet.\""), encoding="utf-8")
+    with pytest.raises(Abort):
+        build_project(proj)
+    logged = "\n".join(r.getMessage() for r in no_unexpected_warnings.records)
+    assert "content/topics/ernte.yaml:19:20: error: quote for source 'rekordernte' not found" in logged
+    assert marker.read_text(encoding="utf-8") == before
+
+
+def test_templates_can_be_overridden_by_the_theme(tmp_path):
+    proj = make_project(tmp_path)
+    override = proj / "site_theme" / "dossier"
+    override.mkdir()
+    (override / "glossary.md.j2").write_text("---\ntitle: Begriffe\n---\n\n# Begriffe\n\n<p>eigene Vorlage</p>\n", encoding="utf-8")
+    site = build_project(proj)
+    assert "eigene Vorlage" in (site / "glossar/index.html").read_text(encoding="utf-8")
+
+
+# --- the real dossier ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    proj = make_project(tmp_path_factory.mktemp("real"), fixture=None)
+    return build_project(proj)
+
+
+def test_real_dossier_builds_strict_with_every_source_page(real_site):
+    from generator import core
+
+    result = core.check(ROOT)
+    assert result.ok, "\n".join(p.format() for p in result.errors)
+    for sid in result.dossier.sources:
+        assert (real_site / "quellen" / sid / "index.html").is_file()
+    assert len(result.dossier.topics) >= 3 and len(result.dossier.claims) >= 15 and len(result.dossier.events) >= 10
+
+
+def test_real_dossier_has_no_broken_link_or_anchor(real_site):
+    assert broken_links(real_site) == []
+
+
+def test_every_real_citation_link_reaches_an_existing_highlighted_passage(real_site):
+    checked = 0
+    for page in html_pages(real_site):
+        parsed = parse(page)
+        for href, attrs in parsed.links:
+            if "dossier-cite" not in attrs.get("class", ""):
+                continue
+            target = (page.parent / href.split("#")[0]).resolve() / "index.html"
+            html = target.read_text(encoding="utf-8")
+            anchor = href.split("#")[1]
+            assert f'id="{anchor}"' in html and f"dossier-quote {anchor}" in html or f" {anchor}\"" in html or f" {anchor} " in html
+            checked += 1
+    assert checked > 100
