@@ -66,8 +66,11 @@ class EDTF:
         return any(p.qualifier in ("?", "%") for p in (self.start, self.end) if p)
 
     def sort_key(self) -> tuple:
-        """Earliest possible day first; among equals, the more precise one first."""
-        return (self.lower, self.upper, self.text)
+        """Earliest possible day first; among equals, the more precise one first. A span open
+        at the start ("../2024-10-18", "spätestens …") has no earliest day and sorts by its
+        latest one instead of before everything else."""
+        first = self.lower if self.start else self.upper
+        return (first, self.upper, self.text)
 
     def iso_lower(self) -> str:
         return self.lower.isoformat() if self.start else ""

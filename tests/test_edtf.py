@@ -60,6 +60,11 @@ def test_sorting_uses_earliest_possible_day():
     assert ordered == ["196X", "2024", "2024-06-11/2024-06-20", "2024-10-01", "2024-10", "2024-10-18"]
 
 
+def test_a_span_open_at_the_start_sorts_by_its_latest_day():
+    dates = ["2024-03", "../2024-10-18", "2024-10-19"]
+    assert sorted(dates, key=lambda t: parse(t).sort_key()) == ["2024-03", "../2024-10-18", "2024-10-19"]
+
+
 def test_approximate_and_uncertain_flags():
     assert parse("2024-10~").approximate and not parse("2024-10~").uncertain
     assert parse("2024-10?").uncertain
