@@ -243,6 +243,19 @@ class Renderer:
         return charts.bar_chart(f"diagramm-{series.id}", f"{series.title} ({series.unit})", desc, rows, fmt_number)
 
     @staticmethod
+    def datetime_attr(e: EDTF) -> str:
+        """A valid HTML datetime value as precise as the date: '2024', '2024-06' or '2024-06-19'
+        (its first point; '' when the date is open at the start)."""
+        p = e.start or e.end
+        if p is None:
+            return ""
+        if p.precision == "day":
+            return p.lower.isoformat()
+        if p.precision == "month":
+            return f"{p.lower.year:04d}-{p.lower.month:02d}"
+        return f"{p.lower.year:04d}"
+
+    @staticmethod
     def date_marker(e: EDTF) -> tuple[str, str, str] | None:
         """(css modifier, visible label, explanation) for a date that is not one known day."""
         if e.uncertain:
