@@ -150,6 +150,10 @@ class Renderer:
             rel = ""
         return rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
 
+    def asset_href(self, here: str, path: str) -> str:
+        """Relative link from a page to a file of the site (e.g. the data export)."""
+        return relative(page_url(here, self.o.use_directory_urls), path)
+
     def cite_href(self, here: str, c: Citation) -> str:
         return self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
 
