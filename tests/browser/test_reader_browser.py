@@ -207,3 +207,15 @@ def test_chart_is_inline_svg_readable_in_dark_mode(browser, base_url):
     # light text on the dark background
     rgb = [int(x) for x in fill[fill.index("(") + 1: fill.index(")")].split(",")[:3]]
     assert sum(rgb) / 3 > 150, fill
+
+
+def test_citation_preview_fits_a_375_px_screen(browser, base_url):
+    page = browser.page(base_url + MAIN_PAGES["topic"], width=375, height=812)
+    cite = page.locator("a.dossier-cite").nth(5)
+    cite.scroll_into_view_if_needed()
+    cite.focus()
+    tip = page.locator("#dossier-tip")
+    tip.wait_for(state="visible")
+    box = tip.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
