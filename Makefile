@@ -36,7 +36,7 @@ serve: preview
 check: $(STAMP)
 	$(BIN)/dossier check
 
-## Debian packages the browser tests need (chromium, node/npm for axe-core, java for the Nu HTML checker).
+## Debian packages the browser tests need (chromium, node/npm for axe-core).
 system-deps:
 	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null || { \
 	  $(SUDO) apt-get update -qq && \
