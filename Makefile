@@ -38,9 +38,9 @@ check: $(STAMP)
 
 ## Debian packages the browser tests need (chromium, node/npm for axe-core).
 system-deps:
-	@command -v chromium >/dev/null && command -v npm >/dev/null || { \
+	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null || { \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nodejs npm fonts-dejavu-core >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nodejs npm fonts-dejavu-core default-jre-headless >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

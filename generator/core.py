@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .errors import Problem
 from .export import export_json
+from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
 from .load import load
 from .model import Dossier
@@ -49,6 +50,6 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     d = result.dossier
     ix = Index.build(d)
     result.pages = render(d, ix, options or Options())
-    result.assets = {EXPORT_PATH: export_json(d, ix)}
+    result.assets = {EXPORT_PATH: export_json(d, ix), SCHEMA_PATH: schema_json()}
     result.nav = nav(d)
     return result

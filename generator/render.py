@@ -17,7 +17,7 @@ import jinja2
 import markdown as md_lib
 from markupsafe import Markup, escape
 
-from . import schema
+from . import charts, jsonld, schema
 from .article import Block
 from .edtf import EDTF, MONTHS_DE
 from .index import Index, quote_anchor, source_sort_key
@@ -150,6 +150,10 @@ class Renderer:
             rel = ""
         return rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
 
+    def asset_href(self, here: str, path: str) -> str:
+        """Relative link from a page to a file of the site (e.g. the data export)."""
+        return relative(page_url(here, self.o.use_directory_urls), path)
+
     def cite_href(self, here: str, c: Citation) -> str:
         return self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
 
@@ -177,6 +181,99 @@ class Renderer:
         return str(owner), ""
 
     # --- helpers for templates ------------------------------------------------------------
+    def figure_date(self, f) -> EDTF | None:
+        """When a number was stated: its own date, else the earliest date of a reporting source."""
+        if f.stated is not None:
+            return f.stated
+        dated = [s.published for s in self.ix.reported(f.cite) if s.published is not None]
+        return dated[0] if dated else None
+
+    def figure_value(self, f) -> str:
+        return f"{schema.QUALIFIERS[f.qualifier]} {fmt_number(f.value)}".strip()
+
+    @staticmethod
+    def _date_key(e: EDTF | None) -> tuple:
+        """Undated last; "spätestens X" sorts at X, not at the beginning of time."""
+        if e is None:
+            return (1,)
+        return (0, e.upper if e.start is None else e.lower, e.sort_key())
+
+    def figures_in_order(self, series) -> list:
+        """Figures of a series in the order they were stated (undated last), then by value."""
+        return sorted(series.figures, key=lambda f: (self._date_key(self.figure_date(f)), f.value, f.id))
+
+    def key_figures(self, limit: int = 4) -> list[dict]:
+        """Home page: per series (in order) the spread of the numbers, with how many statements.
+        Upper bounds ("bis zu") are left out of the spread when there are other figures."""
+        out = []
+        for s in sorted(self.d.series.values(), key=lambda s: (s.order, s.title))[:limit]:
+            figs = [f for f in s.figures if f.qualifier != "up-to"] or s.figures
+            lo = min(figs, key=lambda f: f.value)
+            rank = {"up-to": 0, "exact": 1, "about": 1, "at-least": 2, "more-than": 3}
+            hi = max(figs, key=lambda f: (f.value, rank.get(f.qualifier, 1)))
+            value = self.figure_value(lo) if lo.value == hi.value else f"{self.figure_value(lo)} bis {self.figure_value(hi)}"
+            claimants = {f.by for f in s.figures}
+            out.append({"series": s, "value": value, "count": len(s.figures), "claimants": len(claimants),
+                        "left_out": len(s.figures) - len(figs)})
+        return out
+
+    def figures_by_claimant(self, series_list) -> list:
+        """[(actor, [figures in date order])] across all series, actors by name."""
+        by: dict[str, list] = {}
+        for s in series_list:
+            for f in self.figures_in_order(s):
+                by.setdefault(f.by, []).append(f)
+        out = []
+        for aid, figs in by.items():
+            if aid not in self.d.actors:
+                continue
+            order = {id(f): i for i, f in enumerate(figs)}
+            figs.sort(key=lambda f: (self._date_key(self.figure_date(f)), order[id(f)]))
+            out.append((self.d.actors[aid], figs))
+        return sorted(out, key=lambda p: p[0].name.lower())
+
+    def chart(self, series) -> Markup:
+        figs = self.figures_in_order(series)
+        rows = []
+        for f in figs:
+            who = self.d.actors[f.by].name if f.by in self.d.actors else f.by
+            rows.append({"label": who, "value": f.value,
+                         "qualifier": f.qualifier, "text": self.figure_value(f)})
+        lo, hi = min(f.value for f in figs), max(f.value for f in figs)
+        desc = (f"Balkendiagramm mit {len(figs)} Angaben zwischen {fmt_number(lo)} und {fmt_number(hi)} {series.unit}, "
+                "in der Reihenfolge, in der sie genannt oder berichtet wurden. Gefüllte Balken: genannte Zahl; "
+                "Pfeil: „mehr als“ oder „mindestens“; gestrichelter Umriss: „bis zu“. "
+                "Die Werte stehen auch in der Tabelle darunter.")
+        return charts.bar_chart(f"diagramm-{series.id}", f"{series.title} ({series.unit})", desc, rows, fmt_number)
+
+    @staticmethod
+    def datetime_attr(e: EDTF) -> str:
+        """A valid HTML datetime value as precise as the date: '2024', '2024-06' or '2024-06-19'
+        (its first point; '' when the date is open at the start)."""
+        p = e.start or e.end
+        if p is None:
+            return ""
+        if p.precision == "day":
+            return p.lower.isoformat()
+        if p.precision == "month":
+            return f"{p.lower.year:04d}-{p.lower.month:02d}"
+        return f"{p.lower.year:04d}"
+
+    @staticmethod
+    def date_marker(e: EDTF) -> tuple[str, str, str] | None:
+        """(css modifier, visible label, explanation) for a date that is not one known day."""
+        if e.uncertain:
+            return ("uncertain", "unsicher", "Das Datum ist in den Quellen nicht gesichert.")
+        if e.approximate:
+            return ("approx", "ungefähr", "Die Quellen nennen nur einen ungefähren Zeitpunkt.")
+        if e.is_interval:
+            if e.start is None or e.end is None:
+                return ("approx", "ungefähr", "Die Quellen nennen nur eine Grenze des Zeitraums.")
+            return ("span", "Zeitraum", "Genauer als auf diesen Zeitraum legen sich die Quellen nicht fest.")
+        if e.start and e.start.precision != "day":
+            return ("span", "nicht taggenau", "Die Quellen nennen keinen genauen Tag.")
+        return None
+
     def source_label(self, sid: str) -> str:
         s = self.d.sources.get(sid)
         if not s:
@@ -277,7 +374,11 @@ def render(d: Dossier, ix: Index, options: Options) -> dict[str, str]:
 
     def emit(template: str, path: str, **ctx) -> None:
         numbers = CiteNumbers()
-        pages[path] = r.env.get_template(template).render(here=path, r=r, num=numbers, **ctx)
+        text = r.env.get_template(template).render(here=path, r=r, num=numbers, **ctx)
+        if text.startswith("---\n"):  # linked data for site_theme/main.html (JSON-LD)
+            cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
+            text = "---\n" + jsonld.front_matter(d, cited) + text[4:]
+        pages[path] = text
 
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     events = sorted(d.events.values(), key=lambda e: e.date.sort_key())
@@ -286,7 +387,11 @@ def render(d: Dossier, ix: Index, options: Options) -> dict[str, str]:
     emit("topics.md.j2", PAGES["topics"], topics=topics)
     for t in topics:
         emit("topic.md.j2", r.topic_path(t.id), topic=t)
-    emit("chronology.md.j2", PAGES["chronology"], events=events, groups=group_events(events), topics=topics)
+    used_topics = {t for e in events for t in e.topics}
+    used_actors = {a for e in events for a in e.actors}
+    emit("chronology.md.j2", PAGES["chronology"], events=events, groups=group_events(events),
+         ev_topics=[t for t in topics if t.id in used_topics],
+         ev_actors=sorted((d.actors[a] for a in used_actors if a in d.actors), key=lambda a: a.name.lower()))
     emit("figures.md.j2", PAGES["figures"], series=sorted(d.series.values(), key=lambda s: (s.order, s.title)))
     emit("contradictions.md.j2", PAGES["contradictions"], items=sorted(d.contradictions.values(), key=lambda k: k.title))
     actors = sorted(d.actors.values(), key=lambda a: a.name.lower())

@@ -1,0 +1,47 @@
+"""Linked data for each page (schema.org JSON-LD): the articles a page cites and the date the
+dossier was last modified. The page templates' front matter carries it; site_theme/main.html
+prints it. Everything is derived from the content, so two builds are byte-identical."""
+
+from __future__ import annotations
+
+import json
+
+from .model import Dossier
+
+
+def modified(d: Dossier) -> str | None:
+    """The dossier is as new as its newest source (earliest possible day of that date)."""
+    dates = [s.published for s in d.sources.values() if s.published is not None and s.published.start]
+    if not dates:
+        return None
+    return max(e.lower for e in dates).isoformat()
+
+
+def cited_works(d: Dossier, source_ids: list[str]) -> list[dict]:
+    """One schema.org NewsArticle per source cited on a page, in order of first citation."""
+    out, seen = [], set()
+    for sid in source_ids:
+        s = d.sources.get(sid)
+        if s is None or s.id in seen:
+            continue
+        seen.add(s.id)
+        work: dict = {"@type": "NewsArticle", "headline": s.title, "inLanguage": s.language}
+        if s.publisher:
+            work["publisher"] = {"@type": "Organization", "name": s.publisher}
+        if s.author:
+            work["author"] = s.author
+        if s.published is not None and s.published.start and not s.published.approximate and s.published.start.precision == "day" and not s.published.is_interval:
+            work["datePublished"] = s.published.iso_lower()
+        if s.url:
+            work["url"] = s.url
+        out.append(work)
+    return out
+
+
+def front_matter(d: Dossier, source_ids: list[str]) -> str:
+    """Extra front-matter lines (JSON is valid YAML) for a rendered page."""
+    lines = [f"dossier_cited: {json.dumps(cited_works(d, source_ids), ensure_ascii=False)}"]
+    mod = modified(d)
+    if mod:
+        lines.append(f"dossier_modified: {json.dumps(mod)}")
+    return "\n".join(lines) + "\n"
