@@ -85,6 +85,20 @@ class Ctx:
         self.problems.error(pos, message, hint)
 
 
+def _pos_in(value: str, text: str, index: int, pos: Pos) -> Pos:
+    """Position of ``text[index]`` where ``text`` is ``value.strip()``: the exact line and
+    column inside a literal block scalar, else the position of the value itself."""
+    lines = getattr(value, "line_pos", None)
+    if not lines:
+        return pos
+    at = len(value) - len(value.lstrip()) + index
+    row = value.count("\n", 0, at)
+    if row >= len(lines):
+        return pos
+    col = at - (value.rfind("\n", 0, at) + 1)
+    return Pos(lines[row].path, lines[row].line, lines[row].col + col)
+
+
 def _type_name(v: Any) -> str:
     if v is None:
         return "nothing"
@@ -129,12 +143,13 @@ class Text(T):
         if not text:
             ctx.error(pos, "text is empty", "write the text, or remove the field if it is optional")
             raise Invalid
-        if _HTML.search(text):
-            ctx.error(pos, "HTML is not allowed in text fields ('<' or '>' found)",
+        if m := _HTML.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), "HTML is not allowed in text fields ('<' or '>' found)",
                       "write plain text; use „…“ for quotes and 'bis' or '–' instead of '<'/'>'")
             raise Invalid
-        if _CONTROL.search(text):
-            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+        if m := _CONTROL.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), f"invisible control character U+{ord(m.group()):04X} in text",
+                      "retype the text or paste it as plain text")
             raise Invalid
         if self.single_line and "\n" in text:
             ctx.error(pos, "this field must be a single line", "remove the line breaks")
@@ -180,18 +195,19 @@ class Markdown(Text):
             ctx.error(pos, f"expected Markdown text, found {_type_name(value)}", "write the text as a block: 'field: |'")
             raise Invalid
         text = value.strip()
-        if _MD_HTML.search(text):
-            ctx.error(pos, "raw HTML is not allowed in Markdown fields",
+        if m := _MD_HTML.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), "raw HTML is not allowed in Markdown fields",
                       "use Markdown (*betont*, [Text](https://…)); write '<' as '&lt;' if you mean the character")
             raise Invalid
         for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)):
             target = m.group(1)
             if target and not _SAFE_URL.match(target):
-                ctx.error(pos, f"link target '{target}' is not allowed",
+                ctx.error(_pos_in(value, text, m.start(1), pos), f"link target '{target}' is not allowed",
                           "links must start with https://, http:// or mailto:")
                 raise Invalid
-        if _CONTROL.search(text):
-            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+        if m := _CONTROL.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), f"invisible control character U+{ord(m.group()):04X} in text",
+                      "retype the text or paste it as plain text")
             raise Invalid
         if len(text) > self.max_len:
             ctx.error(pos, f"text is {len(text)} characters long, at most {self.max_len}", "shorten it")

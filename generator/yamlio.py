@@ -50,6 +50,13 @@ class LMap(dict):
     vpos: dict
 
 
+class LStr(str):
+    """Text from a literal block scalar (``field: |``) that knows where each of its lines
+    stands, so a problem inside a long Markdown block points at its own line."""
+
+    line_pos: list  # Pos of the first character of each line of the value
+
+
 class LList(list):
     """A sequence that remembers positions: ``pos`` (the sequence), ``ipos`` per item."""
 
@@ -167,6 +174,22 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
         loader.dispose()
 
 
+def _located_block(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
+    """Attach the position of every line of a literal block scalar: its lines are the source
+    lines after the '|' indicator, one for one (indentation removed)."""
+    source = loader.buffer.split("\n") if isinstance(getattr(loader, "buffer", None), str) else None
+    if source is None:
+        return value
+    first = node.start_mark.line + 1  # 0-based index of the first content line
+    out = LStr(value)
+    out.line_pos = []
+    for i in range(value.count("\n") + 1):
+        line = source[first + i] if first + i < len(source) else ""
+        indent = len(line) - len(line.lstrip(" "))
+        out.line_pos.append(Pos(path, first + i + 1, indent + 1))
+    return out
+
+
 def _yaml_hint(message: str) -> str:
     if "found character '\\t'" in message or "\\t" in message:
         return "indent with spaces, not tabs"
@@ -196,7 +219,10 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
         return None
     if isinstance(node, ScalarNode):
         try:
-            return loader.construct_object(node, deep=True)
+            value = loader.construct_object(node, deep=True)
+            if node.style == "|" and isinstance(value, str):
+                value = _located_block(loader, node, path, value)
+            return value
         except yaml.MarkedYAMLError as exc:
             problems.error(
                 _mark_pos(path, exc.problem_mark or node.start_mark),
