@@ -141,6 +141,10 @@ def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
 def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
     rel = f"{seeds_dir}/{filename}"
     path = root / seeds_dir / filename
+    if path.is_symlink() or path.resolve().parent != (root / seeds_dir).resolve():
+        problems.error(Pos(rel), "article file is a symbolic link; it is not read",
+                       "copy the article itself into the seeds folder")
+        return None
     size = path.stat().st_size
     if size > MAX_SEED_BYTES:  # refused before reading it
         problems.error(Pos(rel), f"article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}",

@@ -17,6 +17,9 @@ IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
 
 
 def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
+    if path.is_symlink():  # a link could point anywhere on the build machine
+        problems.error(Pos(rel), "content file is a symbolic link; it is not read", "replace the link by the file itself")
+        return None
     size = path.stat().st_size
     if size > MAX_CONTENT_BYTES:  # refused before reading it
         problems.error(Pos(rel), f"content file is {size:,} bytes, more than the limit of {MAX_CONTENT_BYTES:,}",

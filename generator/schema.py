@@ -22,6 +22,7 @@ _HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]|<|>")
 _MD_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?|<!--")
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s>]*(?:\([^()\s]*\))?[^()\s>]*)")
 _MD_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^>]*)>", re.I)
+_MD_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]*)", re.M)  # [label]: target
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\.{0,2}/)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -199,7 +200,7 @@ class Markdown(Text):
             ctx.error(_pos_in(value, text, m.start(), pos), "raw HTML is not allowed in Markdown fields",
                       "use Markdown (*betont*, [Text](https://…)); write '<' as '&lt;' if you mean the character")
             raise Invalid
-        for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)):
+        for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)) + list(_MD_REFDEF.finditer(text)):
             target = m.group(1)
             if target and not _SAFE_URL.match(target):
                 ctx.error(_pos_in(value, text, m.start(1), pos), f"link target '{target}' is not allowed",
@@ -239,12 +240,12 @@ class Slug(T):
 
 def check_slug(value, pos: Pos, ctx: Ctx, what: str = "id") -> str:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_ID:
-        shown = value if isinstance(value, str) else _type_name(value)
+        shown = f"'{value}'" if isinstance(value, str) else f"{value!r} ({_type_name(value)})"
         suggestion = slugify(value) if isinstance(value, str) else ""
         hint = "use lower-case letters, digits and hyphens, starting with a letter"
         if suggestion and suggestion != value:
             hint += f", e.g. '{suggestion}'"
-        ctx.error(pos, f"{what} '{shown}' is not a safe slug (it becomes part of a URL)", hint)
+        ctx.error(pos, f"{what} {shown} is not a safe slug (it becomes part of a URL)", hint)
         raise Invalid
     return value
 

@@ -181,12 +181,11 @@ def _located_block(loader: _Loader, node: ScalarNode, path: str, value: str) -> 
     if source is None:
         return value
     first = node.start_mark.line + 1  # 0-based index of the first content line
+    count = value.count("\n") + 1
+    body = [line for line in source[first:first + count] if line.strip()]
+    indent = min((len(line) - len(line.lstrip(" ")) for line in body[:1]), default=0)  # set by the first line
     out = LStr(value)
-    out.line_pos = []
-    for i in range(value.count("\n") + 1):
-        line = source[first + i] if first + i < len(source) else ""
-        indent = len(line) - len(line.lstrip(" "))
-        out.line_pos.append(Pos(path, first + i + 1, indent + 1))
+    out.line_pos = [Pos(path, first + i + 1, indent + 1) for i in range(count)]
     return out
 
 
