@@ -61,16 +61,19 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> 
         'unknown id' errors everywhere it is referenced."""
         if stem is not None:
             ids[kind].setdefault(stem, Pos(""))
+        def items(value) -> list:  # a broken file may hold anything where a list belongs
+            return value if isinstance(value, list) else []
+
         if kind == "topic" and isinstance(raw, dict):
-            for sec in raw.get("sections") or []:
-                for cl in (sec.get("claims") or []) if isinstance(sec, dict) else []:
+            for sec in items(raw.get("sections")):
+                for cl in items(sec.get("claims")) if isinstance(sec, dict) else []:
                     if isinstance(cl, dict) and isinstance(cl.get("id"), str):
                         ids["claim"].setdefault(cl["id"], Pos(""))
         if kind == "series" and isinstance(raw, dict):
-            for fig in raw.get("figures") or []:
+            for fig in items(raw.get("figures")):
                 if isinstance(fig, dict) and isinstance(fig.get("id"), str):
                     ids["figure"].setdefault(fig["id"], Pos(""))
-        if stem is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        if stem is None and kind in ids and isinstance(raw, dict) and isinstance(raw.get("id"), str):
             ids[kind].setdefault(raw["id"], Pos(""))
 
     claimed: set[Path] = set()

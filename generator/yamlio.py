@@ -123,7 +123,14 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
     An empty document yields ``None`` without a problem; callers decide whether that is
     acceptable.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        problems.error(_text_pos(path, text, exc.position),
+                       f"character U+{exc.character:04X} is not allowed in YAML" if isinstance(exc.character, int)
+                       else f"unacceptable character in YAML: {exc.reason}",
+                       hint="remove the invisible control character (retype the text around it)")
+        return None
     try:
         try:
             node = loader.get_single_node()
@@ -187,6 +194,11 @@ def _located_block(loader: _Loader, node: ScalarNode, path: str, value: str) -> 
     out = LStr(value)
     out.line_pos = [Pos(path, first + i + 1, indent + 1) for i in range(count)]
     return out
+
+
+def _text_pos(path: str, text: str, index: int) -> Pos:
+    line = text.count("\n", 0, index) + 1
+    return Pos(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _yaml_hint(message: str) -> str:
