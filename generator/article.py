@@ -150,7 +150,12 @@ def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str,
         problems.error(Pos(rel), f"article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}",
                        "a news article is a few kilobytes: check that this is the right file")
         return None
-    raw = decode_seed(path.read_bytes(), rel, problems)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Pos(rel), f"article file cannot be read: {exc.strerror}", "check the file's permissions")
+        return None
+    raw = decode_seed(data, rel, problems)
     if raw is None:
         return None
     article = Article(rel, raw, split_blocks(raw, furniture))

@@ -20,12 +20,20 @@ def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
     if path.is_symlink():  # a link could point anywhere on the build machine
         problems.error(Pos(rel), "content file is a symbolic link; it is not read", "replace the link by the file itself")
         return None
+    if not path.is_file():
+        problems.error(Pos(rel), "expected a YAML file here, found a folder or special file", "rename or remove it")
+        return None
     size = path.stat().st_size
     if size > MAX_CONTENT_BYTES:  # refused before reading it
         problems.error(Pos(rel), f"content file is {size:,} bytes, more than the limit of {MAX_CONTENT_BYTES:,}",
                        "split it into several files")
         return None
-    return decode_utf8(path.read_bytes(), rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Pos(rel), f"content file cannot be read: {exc.strerror}", "check the file's permissions")
+        return None
+    return decode_utf8(data, rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
 
 
 def content_files(content: Path) -> list[Path]:
@@ -187,7 +195,7 @@ def _store(d: Dossier, kind: str, obj) -> None:
 
 def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -> None:
     seeds = root / seeds_dir
-    available = sorted(p.name for p in seeds.glob("*.txt")) if seeds.is_dir() else []
+    available = sorted(p.name for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else []
     used: dict[str, str] = {}
     for src in d.sources.values():
         name = src.file

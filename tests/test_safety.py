@@ -302,3 +302,14 @@ def test_a_symlinked_seed_pointing_outside_is_not_read(tmp_path):
     (proj / "seeds/artikel.txt").symlink_to(secret)
     errors = [e.format() for e in core.check(proj).errors]
     assert any("seeds/artikel.txt" in e and "symbolic link" in e for e in errors), errors
+
+
+def test_folders_where_files_belong_are_reported_not_crashed_on(tmp_path):
+    proj = make_project(tmp_path)
+    (proj / "content/topics/ordner.yaml").mkdir()
+    (proj / "seeds/ordner.txt").mkdir()
+    edit(proj, "content/sources/rekordernte.yaml", "file: artikel.txt", "file: ordner.txt")
+    errors = [e.format() for e in core.check(proj).errors]
+    assert "content/topics/ordner.yaml: error: expected a YAML file here, found a folder or special file" in "\n".join(errors)
+    assert any(e.startswith("content/sources/rekordernte.yaml:1:7: error: article file seeds/ordner.txt does not exist")
+               for e in errors), errors
