@@ -330,3 +330,35 @@ def test_make_build_and_preview_use_the_atomic_build():
     lines = [x for x in dry.stdout.splitlines() if "dossier" in x or "mkdocs" in x]
     assert any(x.strip().endswith("dossier build --site-dir site") for x in lines), lines
     assert not any("mkdocs build" in x for x in lines), lines
+
+
+# --- maintainer conveniences --------------------------------------------------------------
+
+def test_pre_commit_hooks_run_the_check_and_pass_on_the_real_dossier():
+    import yaml
+
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert set(hooks) == {"dossier-check", "dossier-schemas"}
+    for hook in hooks.values():
+        assert hook["language"] == "system" and hook["pass_filenames"] is False
+        r = subprocess.run(hook["entry"].split(), cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, (hook["id"], r.stdout, r.stderr)
+    assert "content/" in hooks["dossier-check"]["files"] and "seeds/" in hooks["dossier-check"]["files"]
+
+
+def test_publish_workflow_builds_with_the_readme_commands_and_deploys_to_pages():
+    import yaml
+
+    wf = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    on = wf.get("on", wf.get(True))  # YAML 1.1 reads the key 'on' as true
+    assert on["push"]["branches"] == ["main"] and "workflow_dispatch" in on
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    runs = [s.get("run") for s in build["steps"] if "run" in s]
+    assert runs == ["make check", "make test-fast", "make build"]
+    uses = [s.get("uses", "") for s in build["steps"]] + [s.get("uses", "") for s in deploy["steps"]]
+    assert "actions/upload-pages-artifact@v3" in uses and "actions/deploy-pages@v4" in uses
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site"
+    assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["permissions"] == {"contents": "read"}
