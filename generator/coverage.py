@@ -74,7 +74,7 @@ def report(rows: list[SourceCoverage]) -> str:
                 f"{r.citations:>3} citation{'s' if r.citations != 1 else ' '}")
         if r.uncited:
             line += f"  uncited: {_ranges(r.uncited)}"
-        lines.append(line)
+        lines.append(line.rstrip())
     share = total_c / total_p * 100 if total_p else 0.0
     lines.append(f"  {'all':<{width}}  {total_c:>3}/{total_p:<3} {share:5.1f} %")
     return "\n".join(lines)
