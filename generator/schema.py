@@ -88,16 +88,11 @@ class Ctx:
 
 def _pos_in(value: str, text: str, index: int, pos: Pos) -> Pos:
     """Position of ``text[index]`` where ``text`` is ``value.strip()``: the exact line and
-    column inside a literal block scalar, else the position of the value itself."""
-    lines = getattr(value, "line_pos", None)
-    if not lines:
+    column inside a block or multi-line scalar, else the position of the value itself."""
+    pos_at = getattr(value, "pos_at", None)
+    if pos_at is None:
         return pos
-    at = len(value) - len(value.lstrip()) + index
-    row = value.count("\n", 0, at)
-    if row >= len(lines):
-        return pos
-    col = at - (value.rfind("\n", 0, at) + 1)
-    return Pos(lines[row].path, lines[row].line, lines[row].col + col)
+    return pos_at(len(value) - len(value.lstrip()) + index) or pos
 
 
 def _type_name(v: Any) -> str:

@@ -51,10 +51,31 @@ class LMap(dict):
 
 
 class LStr(str):
-    """Text from a literal block scalar (``field: |``) that knows where each of its lines
-    stands, so a problem inside a long Markdown block points at its own line."""
+    """Text from a block scalar (``field: |`` or ``field: >-``) or a plain scalar over several
+    lines, that can say where any of its characters stands in the file: a problem inside a
+    long text then points at its own line and column, not at the start of the block."""
 
-    line_pos: list  # Pos of the first character of each line of the value
+    path: str
+    region: str  # the scalar's source text, from ``start`` on
+    start: tuple  # (line, col) of region[0], 1-based
+
+    def pos_at(self, index: int) -> Pos | None:
+        """Position of ``self[index]``. Folding and indentation only change whitespace, so the
+        n-th visible character of the value is the n-th visible character of the source."""
+        if not 0 <= index < len(self) or self[index].isspace():
+            return None
+        nth = sum(1 for ch in self[:index] if not ch.isspace())
+        line, col = self.start
+        for ch in self.region:
+            if ch == "\n":
+                line, col = line + 1, 1
+                continue
+            if not ch.isspace():
+                if nth == 0:
+                    return Pos(self.path, line, col) if ch == self[index] else None
+                nth -= 1
+            col += 1
+        return None
 
 
 class LList(list):
@@ -181,18 +202,20 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
         loader.dispose()
 
 
-def _located_block(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
-    """Attach the position of every line of a literal block scalar: its lines are the source
-    lines after the '|' indicator, one for one (indentation removed)."""
-    source = loader.buffer.split("\n") if isinstance(getattr(loader, "buffer", None), str) else None
-    if source is None:
+def _located_text(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
+    """Make a multi-line block or plain scalar an :class:`LStr` (see there)."""
+    buffer = getattr(loader, "buffer", None)
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(buffer, str):
         return value
-    first = node.start_mark.line + 1  # 0-based index of the first content line
-    count = value.count("\n") + 1
-    body = [line for line in source[first:first + count] if line.strip()]
-    indent = min((len(line) - len(line.lstrip(" ")) for line in body[:1]), default=0)  # set by the first line
+    i, line, col = start.index, start.line + 1, start.column + 1
+    if node.style in ("|", ">"):  # skip the header line ('|', '>-', '|2', a comment)
+        nl = buffer.find("\n", i, end.index)
+        if nl < 0:
+            return value
+        i, line, col = nl + 1, line + 1, 1
     out = LStr(value)
-    out.line_pos = [Pos(path, first + i + 1, indent + 1) for i in range(count)]
+    out.path, out.region, out.start = path, buffer[i:end.index], (line, col)
     return out
 
 
@@ -231,8 +254,9 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
     if isinstance(node, ScalarNode):
         try:
             value = loader.construct_object(node, deep=True)
-            if node.style == "|" and isinstance(value, str):
-                value = _located_block(loader, node, path, value)
+            if isinstance(value, str) and (node.style in ("|", ">") or (
+                    node.style is None and node.start_mark.line != node.end_mark.line)):
+                value = _located_text(loader, node, path, value)
             return value
         except yaml.MarkedYAMLError as exc:
             problems.error(

@@ -313,3 +313,14 @@ def test_folders_where_files_belong_are_reported_not_crashed_on(tmp_path):
     assert "content/topics/ordner.yaml: error: expected a YAML file here, found a folder or special file" in "\n".join(errors)
     assert any(e.startswith("content/sources/rekordernte.yaml:1:7: error: article file seeds/ordner.txt does not exist")
                for e in errors), errors
+
+
+@pytest.mark.parametrize("block, pos", [
+    ("text: >-\n          Laut Gemeinde wurden\n          1200 Tonnen <b>Äpfel</b> geerntet.", "16:23"),
+    ("text: |\n          Laut Gemeinde wurden\n\n            1200 Tonnen <b>Äpfel</b> geerntet.", "17:25"),
+    ("text: Laut Gemeinde wurden\n          1200 Tonnen <b>Äpfel</b> geerntet.", "15:23"),
+])
+def test_a_problem_inside_a_long_text_points_at_its_own_line_and_column(tmp_path, block, pos):
+    proj = make_project(tmp_path)
+    edit(proj, "content/topics/ernte.yaml", "text: Laut Gemeinde wurden 1200 Tonnen Äpfel geerntet.", block)
+    assert only_error(proj).startswith(f"content/topics/ernte.yaml:{pos}: error: HTML is not allowed in text fields")
