@@ -147,10 +147,17 @@ def cmd_build(args) -> int:
         print(f"{target} was left as it was", file=sys.stderr)
         return EXIT_BUILD
     old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        os.replace(target, old / "site")
-    os.replace(tmp, target)
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            os.replace(target, old / "site")
+        os.replace(tmp, target)
+    except OSError as exc:
+        if old is not None and (old / "site").exists() and not target.exists():
+            os.replace(old / "site", target)  # put the last good site back
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"build failed: could not replace {target}: {exc}; the last good site was kept", file=sys.stderr)
+        return EXIT_BUILD
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     print(f"built {target} in {time.perf_counter() - t0:.1f} s")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .article import MAX_SEED_BYTES, decode_seed, normalize
-from .errors import Pos, Problems
+from .errors import Problems
 from .schema import MAX_ID, SLUG, slugify
 from .schemas import modeline
 
@@ -203,16 +203,13 @@ def create(root: Path, seed_arg: str, content_dir: str = "content", seeds_dir: s
     root = Path(root).resolve()
     seeds = (root / seeds_dir).resolve()
     given = Path(seed_arg)
-    seed = (given if given.is_absolute() else (Path.cwd() / given)).absolute()
-    if not seed.exists() and not given.is_absolute():
-        seed = (root / given).absolute()
-    if seed.parent.resolve() != seeds and not (seeds_dir in given.parts or given.parent == Path(".")):
-        raise NewSourceError(f"{seed_arg}: the article must be a file directly in {seeds_dir}/ "
-                             f"(copy it there unchanged first)")
+    candidates = [given] if given.is_absolute() else [Path.cwd() / given, root / given, seeds / given]
+    seed = next((c for c in candidates if c.exists() or c.is_symlink()), candidates[0])
     if seed.parent.resolve() != seeds:
-        seed = seeds / given.name
+        raise NewSourceError(f"{seed_arg}: the article must be a file directly in {seeds_dir}/ "
+                             "(copy it there unchanged first)")
     name = seed.name
-    if name != given.name or name.startswith(".") or not name.endswith(".txt") or "/" in name or "\\" in name:
+    if name.startswith(".") or not name.endswith(".txt"):
         raise NewSourceError(f"{seed_arg}: expected a .txt article file in {seeds_dir}/")
     if seed.is_symlink() or not seed.is_file():
         raise NewSourceError(f"{seeds_dir}/{name}: no such article file (symbolic links are refused)")
@@ -252,4 +249,4 @@ def create(root: Path, seed_arg: str, content_dir: str = "content", seeds_dir: s
     return target, ident
 
 
-__all__ = ["create", "draft", "find_title", "furniture_candidates", "NewSourceError", "Pos"]
+__all__ = ["create", "draft", "find_title", "furniture_candidates", "NewSourceError"]

@@ -218,6 +218,7 @@ def _hostile_project(tmp_path: Path) -> Path:
          "text: 'Laut \" onmouseover=\"alert(1)\" Gemeinde'")
     edit(proj, "content/glossary/glossar.yaml", "term: Tonne", "term: 'Tonne\" onmouseover=\"alert(2)'")
     edit(proj, "content/actors/akteure.yaml", "name: Anna Beispiel", "name: \"Anna ' onfocus='alert(3)\"")
+    edit(proj, "content/sources/rekordernte.yaml", "publisher: null\n", "publisher: null\nurl: https://example.org/a?b=1&c=2\n")
     edit(proj, "content/sources/rekordernte.yaml", "notes:\n",
          "notes:\n  - quote: " + _yaml_str("<img src=x onerror=alert(\"img\")>") + "\n    kind: remark\n    text: Markup im Original.\n")
     edit(proj, "content/dossier.yaml", "  Jede Aussage ist belegt.\n",
@@ -253,6 +254,8 @@ def test_hostile_text_never_reaches_the_html_as_markup(tmp_path, command):
     for line in PAYLOAD_LINES:
         assert line in seen_text, line
     assert "Tonne\" onmouseover=\"alert(2)" in seen_text
+    source_page = (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer"' in source_page
     method = (site / "methode/index.html").read_text(encoding="utf-8")
     assert '<a href="https://www.presserat.de/pressekodex.html" rel="noopener noreferrer"' in method
     json_text = (site / "daten/dossier.json").read_text(encoding="utf-8")
