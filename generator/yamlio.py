@@ -133,6 +133,10 @@ class _Recursive(Exception):
         self.node = node
 
 
+class _Refused(Exception):
+    """The document uses something we never construct (a tag); the problem is recorded."""
+
+
 class _TooDeep(Exception):
     def __init__(self, node):
         self.node = node
@@ -197,7 +201,10 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
                 hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
             )
             return None
-        return _convert(loader, node, path, problems)
+        try:
+            return _convert(loader, node, path, problems)
+        except _Refused:
+            return None
     finally:
         loader.dispose()
 
@@ -250,7 +257,7 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
             f"unsupported YAML tag '{node.tag}'",
             hint="remove the '!tag': only plain text, numbers, true/false, lists and mappings are allowed",
         )
-        return None
+        raise _Refused  # the file is not read any further: no follow-up errors about the missing value
     if isinstance(node, ScalarNode):
         try:
             value = loader.construct_object(node, deep=True)
