@@ -12,7 +12,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 STAMP  := $(VENV)/.installed
 
-.PHONY: preview serve build check test test-fast system-deps node-deps clean
+.PHONY: preview serve build check check-content check-schemas coverage schemas test test-fast system-deps node-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,22 @@ preview: build
 serve: preview
 
 ## Validate all content without building; prints every problem as path:line:col.
-check: $(STAMP)
+## Also fails when content/schemas/*.json are out of date (fix: make schemas).
+check: check-content check-schemas
+
+check-content: $(STAMP)
 	$(BIN)/dossier check
+
+check-schemas: $(STAMP)
+	$(BIN)/dossier schemas --check
+
+## Per source: the share of article paragraphs cited at least once.
+coverage: $(STAMP)
+	$(BIN)/dossier check --coverage
+
+## Regenerate the JSON Schemas for editor autocompletion after changing generator/schema.py.
+schemas: $(STAMP)
+	$(BIN)/dossier schemas
 
 ## Debian packages the browser tests need (chromium, node/npm for axe-core).
 system-deps:

@@ -141,12 +141,21 @@ def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
 def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
     rel = f"{seeds_dir}/{filename}"
     path = root / seeds_dir / filename
+    if path.is_symlink() or path.resolve().parent != (root / seeds_dir).resolve():
+        problems.error(Pos(rel), "article file is a symbolic link; it is not read",
+                       "copy the article itself into the seeds folder")
+        return None
     size = path.stat().st_size
     if size > MAX_SEED_BYTES:  # refused before reading it
         problems.error(Pos(rel), f"article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}",
                        "a news article is a few kilobytes: check that this is the right file")
         return None
-    raw = decode_seed(path.read_bytes(), rel, problems)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Pos(rel), f"article file cannot be read: {exc.strerror}", "check the file's permissions")
+        return None
+    raw = decode_seed(data, rel, problems)
     if raw is None:
         return None
     article = Article(rel, raw, split_blocks(raw, furniture))

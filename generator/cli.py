@@ -1,8 +1,9 @@
-"""Command line: ``dossier check``, ``dossier build``, ``dossier export``.
+"""Command line: ``dossier check``, ``build``, ``export``, ``new-source``, ``schemas``.
 
 Exit codes (documented in the README):
   0  success (warnings may have been printed)
-  1  content errors (every one printed as path:line:col: error: …)
+  1  content errors (every one printed as path:line:col: error: …); for ``new-source``: the
+     article was refused; for ``schemas --check``: the committed schemas are out of date
   2  wrong usage (unknown command or option, missing folder)
   3  the site build itself failed for a reason other than content (MkDocs, theme, disk)
 """
@@ -13,12 +14,13 @@ import argparse
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import core
+from . import core, schemas
 from .errors import ContentError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -31,8 +33,16 @@ def _print_problems(problems, stream=sys.stderr) -> None:
 
 def cmd_check(args) -> int:
     t0 = time.perf_counter()
-    result = core.check(Path(args.root), args.content, args.seeds)
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"{args.root}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
+    result = core.check(root, args.content, args.seeds)
     _print_problems(result.problems)
+    if args.coverage:
+        from .coverage import coverage, report
+
+        print(report(coverage(result.dossier)))
     d = result.dossier
     n_err, n_warn = len(result.errors), len(result.warnings)
     summary = (f"{len(d.sources)} sources, {len(d.topics)} topics, {len(d.claims)} claims, {len(d.events)} events, "
@@ -66,6 +76,21 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def source_date_epoch(root: Path) -> str | None:
+    """SOURCE_DATE_EPOCH for a reproducible build: the environment's value, else the time of
+    the last git commit of the project (so two builds of one commit are byte-identical)."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is not None:
+        return value if value.strip().isdigit() else None
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = out.stdout.strip()
+    return value if out.returncode == 0 and value.isdigit() else None
+
+
 def cmd_build(args) -> int:
     """Build into a temporary folder beside the target and swap it in only on success."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -77,9 +102,30 @@ def cmd_build(args) -> int:
     if not config_file.is_file():
         print(f"{config_file}: no such file", file=sys.stderr)
         return EXIT_USAGE
+    if "SOURCE_DATE_EPOCH" in os.environ and source_date_epoch(root) is None:
+        print(f"SOURCE_DATE_EPOCH={os.environ['SOURCE_DATE_EPOCH']!r} is not a number of seconds", file=sys.stderr)
+        return EXIT_USAGE
+    epoch = source_date_epoch(root)
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch  # MkDocs reads it for page dates and sitemap.xml.gz
     target = (root / args.site_dir).resolve()
+    if target == root or target in root.parents or target.name in ("", ".", "..") or \
+            target in {(root / d).resolve() for d in (args.content, args.seeds, "generator", "site_theme", "tests")}:
+        print(f"refusing to build into {target}: it would replace a project folder", file=sys.stderr)
+        return EXIT_USAGE
+    # Content first: errors are reported compiler style (exit 1) before MkDocs is involved.
+    checked = core.check(root, args.content, args.seeds)
+    if checked.errors:
+        _print_problems(checked.problems)
+        n = len(checked.errors)
+        print(f"{n} content error{'s' if n != 1 else ''} - nothing was built; {target} was left as it was",
+              file=sys.stderr)
+        return EXIT_CONTENT
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private (0700); a web server must read site/
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     t0 = time.perf_counter()
     try:
@@ -94,19 +140,70 @@ def cmd_build(args) -> int:
         print(str(exc), file=sys.stderr)
         print(f"build failed; {target} was left as it was", file=sys.stderr)
         return EXIT_CONTENT if "content error" in str(exc) else EXIT_BUILD
-    except (Abort, ConfigurationError, OSError) as exc:
+    except Exception as exc:  # Abort, ConfigurationError, OSError, a theme bug: never a half site
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"build failed: {exc}", file=sys.stderr)
+        known = isinstance(exc, (Abort, ConfigurationError))
+        print(f"build failed: {exc}" if known else f"build failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         print(f"{target} was left as it was", file=sys.stderr)
         return EXIT_BUILD
     old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-        os.replace(target, old / "site")
-    os.replace(tmp, target)
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+            os.replace(target, old / "site")
+        os.replace(tmp, target)
+    except OSError as exc:
+        if old is not None and (old / "site").exists() and not target.exists():
+            os.replace(old / "site", target)  # put the last good site back
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"build failed: could not replace {target}: {exc}; the last good site was kept", file=sys.stderr)
+        return EXIT_BUILD
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     print(f"built {target} in {time.perf_counter() - t0:.1f} s")
+    return EXIT_OK
+
+
+def cmd_new_source(args) -> int:
+    """Write a starting content/sources/<id>.yaml for an article in seeds/, then check it."""
+    from .newsource import NewSourceError, create
+
+    root = Path(args.root)
+    try:
+        path, ident = create(root, args.seed, args.content, args.seeds, args.id)
+    except NewSourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    rel = f"{args.content}/sources/{path.name}"
+    result = core.check(root, args.content, args.seeds)
+    own = [p for p in result.problems if p.pos.path == rel]
+    _print_problems(own)
+    print(f"wrote {rel} (source id '{ident}')")
+    print("next: confirm or delete every line marked 'bitte prüfen', fill in the TODOs with evidence, "
+          f"then cite the article in a topic (source: {ident}) and run 'dossier check'.")
+    return EXIT_CONTENT if any(p.severity == "error" for p in own) else EXIT_OK
+
+
+def cmd_schemas(args) -> int:
+    """Write (or with --check: verify) the JSON Schemas in content/schemas/."""
+    content = Path(args.root) / args.content
+    if args.check:
+        stale = schemas.stale(content)
+        for name in stale:
+            print(f"{args.content}/{schemas.SCHEMA_DIR}/{name}: error: out of date with the content model",
+                  file=sys.stderr)
+        missing = schemas.missing_modelines(content)
+        for rel, line in missing:
+            print(f"{args.content}/{rel}:1:1: error: the first line must name the schema\n    hint: add '{line}'",
+                  file=sys.stderr)
+        if stale:
+            print("hint: run 'dossier schemas' and commit the result", file=sys.stderr)
+        return EXIT_CONTENT if stale or missing else EXIT_OK
+    changed = schemas.write(content)
+    for name in changed:
+        print(f"wrote {args.content}/{schemas.SCHEMA_DIR}/{name}")
+    if not changed:
+        print(f"{args.content}/{schemas.SCHEMA_DIR}/ is up to date")
     return EXIT_OK
 
 
@@ -117,6 +214,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default="seeds", help="article folder, relative to --root")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("check", help="validate all content without building; print every problem")
+    s.add_argument("--coverage", action="store_true",
+                   help="also print, per source, the share of article paragraphs cited at least once")
     s.set_defaults(func=cmd_check)
     s = sub.add_parser("build", help="build the public site atomically (a failed build keeps the old site)")
     s.add_argument("--site-dir", default="site")
@@ -126,6 +225,13 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("export", help="write the generated pages as Markdown files into a folder")
     s.add_argument("out")
     s.set_defaults(func=cmd_export)
+    s = sub.add_parser("new-source", help="write a starting source YAML for a new article in seeds/")
+    s.add_argument("seed", help="the article file, e.g. seeds/005_abc.txt")
+    s.add_argument("--id", help="source id (default: from the headline)")
+    s.set_defaults(func=cmd_new_source)
+    s = sub.add_parser("schemas", help="write the JSON Schemas for editor autocompletion into content/schemas/")
+    s.add_argument("--check", action="store_true", help="only verify that the committed schemas are up to date")
+    s.set_defaults(func=cmd_schemas)
     return p
 
 

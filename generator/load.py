@@ -17,12 +17,23 @@ IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
 
 
 def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
+    if path.is_symlink():  # a link could point anywhere on the build machine
+        problems.error(Pos(rel), "content file is a symbolic link; it is not read", "replace the link by the file itself")
+        return None
+    if not path.is_file():
+        problems.error(Pos(rel), "expected a YAML file here, found a folder or special file", "rename or remove it")
+        return None
     size = path.stat().st_size
     if size > MAX_CONTENT_BYTES:  # refused before reading it
         problems.error(Pos(rel), f"content file is {size:,} bytes, more than the limit of {MAX_CONTENT_BYTES:,}",
                        "split it into several files")
         return None
-    return decode_utf8(path.read_bytes(), rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(Pos(rel), f"content file cannot be read: {exc.strerror}", "check the file's permissions")
+        return None
+    return decode_utf8(data, rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
 
 
 def content_files(content: Path) -> list[Path]:
@@ -58,16 +69,19 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> 
         'unknown id' errors everywhere it is referenced."""
         if stem is not None:
             ids[kind].setdefault(stem, Pos(""))
+        def items(value) -> list:  # a broken file may hold anything where a list belongs
+            return value if isinstance(value, list) else []
+
         if kind == "topic" and isinstance(raw, dict):
-            for sec in raw.get("sections") or []:
-                for cl in (sec.get("claims") or []) if isinstance(sec, dict) else []:
+            for sec in items(raw.get("sections")):
+                for cl in items(sec.get("claims")) if isinstance(sec, dict) else []:
                     if isinstance(cl, dict) and isinstance(cl.get("id"), str):
                         ids["claim"].setdefault(cl["id"], Pos(""))
         if kind == "series" and isinstance(raw, dict):
-            for fig in raw.get("figures") or []:
+            for fig in items(raw.get("figures")):
                 if isinstance(fig, dict) and isinstance(fig.get("id"), str):
                     ids["figure"].setdefault(fig["id"], Pos(""))
-        if stem is None and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        if stem is None and kind in ids and isinstance(raw, dict) and isinstance(raw.get("id"), str):
             ids[kind].setdefault(raw["id"], Pos(""))
 
     claimed: set[Path] = set()
@@ -181,7 +195,7 @@ def _store(d: Dossier, kind: str, obj) -> None:
 
 def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -> None:
     seeds = root / seeds_dir
-    available = sorted(p.name for p in seeds.glob("*.txt")) if seeds.is_dir() else []
+    available = sorted(p.name for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else []
     used: dict[str, str] = {}
     for src in d.sources.values():
         name = src.file

@@ -22,6 +22,7 @@ _HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]|<|>")
 _MD_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?|<!--")
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s>]*(?:\([^()\s]*\))?[^()\s>]*)")
 _MD_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^>]*)>", re.I)
+_MD_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]*)", re.M)  # [label]: target
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\.{0,2}/)", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -85,6 +86,15 @@ class Ctx:
         self.problems.error(pos, message, hint)
 
 
+def _pos_in(value: str, text: str, index: int, pos: Pos) -> Pos:
+    """Position of ``text[index]`` where ``text`` is ``value.strip()``: the exact line and
+    column inside a block or multi-line scalar, else the position of the value itself."""
+    pos_at = getattr(value, "pos_at", None)
+    if pos_at is None:
+        return pos
+    return pos_at(len(value) - len(value.lstrip()) + index) or pos
+
+
 def _type_name(v: Any) -> str:
     if v is None:
         return "nothing"
@@ -129,12 +139,13 @@ class Text(T):
         if not text:
             ctx.error(pos, "text is empty", "write the text, or remove the field if it is optional")
             raise Invalid
-        if _HTML.search(text):
-            ctx.error(pos, "HTML is not allowed in text fields ('<' or '>' found)",
+        if m := _HTML.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), "HTML is not allowed in text fields ('<' or '>' found)",
                       "write plain text; use „…“ for quotes and 'bis' or '–' instead of '<'/'>'")
             raise Invalid
-        if _CONTROL.search(text):
-            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+        if m := _CONTROL.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), f"invisible control character U+{ord(m.group()):04X} in text",
+                      "retype the text or paste it as plain text")
             raise Invalid
         if self.single_line and "\n" in text:
             ctx.error(pos, "this field must be a single line", "remove the line breaks")
@@ -180,18 +191,19 @@ class Markdown(Text):
             ctx.error(pos, f"expected Markdown text, found {_type_name(value)}", "write the text as a block: 'field: |'")
             raise Invalid
         text = value.strip()
-        if _MD_HTML.search(text):
-            ctx.error(pos, "raw HTML is not allowed in Markdown fields",
+        if m := _MD_HTML.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), "raw HTML is not allowed in Markdown fields",
                       "use Markdown (*betont*, [Text](https://…)); write '<' as '&lt;' if you mean the character")
             raise Invalid
-        for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)):
+        for m in list(_MD_LINK.finditer(text)) + list(_MD_AUTOLINK.finditer(text)) + list(_MD_REFDEF.finditer(text)):
             target = m.group(1)
             if target and not _SAFE_URL.match(target):
-                ctx.error(pos, f"link target '{target}' is not allowed",
+                ctx.error(_pos_in(value, text, m.start(1), pos), f"link target '{target}' is not allowed",
                           "links must start with https://, http:// or mailto:")
                 raise Invalid
-        if _CONTROL.search(text):
-            ctx.error(pos, "invisible control characters in text", "retype the text or paste it as plain text")
+        if m := _CONTROL.search(text):
+            ctx.error(_pos_in(value, text, m.start(), pos), f"invisible control character U+{ord(m.group()):04X} in text",
+                      "retype the text or paste it as plain text")
             raise Invalid
         if len(text) > self.max_len:
             ctx.error(pos, f"text is {len(text)} characters long, at most {self.max_len}", "shorten it")
@@ -223,12 +235,12 @@ class Slug(T):
 
 def check_slug(value, pos: Pos, ctx: Ctx, what: str = "id") -> str:
     if not isinstance(value, str) or not SLUG.match(value) or len(value) > MAX_ID:
-        shown = value if isinstance(value, str) else _type_name(value)
+        shown = f"'{value}'" if isinstance(value, str) else f"{value!r} ({_type_name(value)})"
         suggestion = slugify(value) if isinstance(value, str) else ""
         hint = "use lower-case letters, digits and hyphens, starting with a letter"
         if suggestion and suggestion != value:
             hint += f", e.g. '{suggestion}'"
-        ctx.error(pos, f"{what} '{shown}' is not a safe slug (it becomes part of a URL)", hint)
+        ctx.error(pos, f"{what} {shown} is not a safe slug (it becomes part of a URL)", hint)
         raise Invalid
     return value
 

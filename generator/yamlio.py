@@ -50,6 +50,34 @@ class LMap(dict):
     vpos: dict
 
 
+class LStr(str):
+    """Text from a block scalar (``field: |`` or ``field: >-``) or a plain scalar over several
+    lines, that can say where any of its characters stands in the file: a problem inside a
+    long text then points at its own line and column, not at the start of the block."""
+
+    path: str
+    region: str  # the scalar's source text, from ``start`` on
+    start: tuple  # (line, col) of region[0], 1-based
+
+    def pos_at(self, index: int) -> Pos | None:
+        """Position of ``self[index]``. Folding and indentation only change whitespace, so the
+        n-th visible character of the value is the n-th visible character of the source."""
+        if not 0 <= index < len(self) or self[index].isspace():
+            return None
+        nth = sum(1 for ch in self[:index] if not ch.isspace())
+        line, col = self.start
+        for ch in self.region:
+            if ch == "\n":
+                line, col = line + 1, 1
+                continue
+            if not ch.isspace():
+                if nth == 0:
+                    return Pos(self.path, line, col) if ch == self[index] else None
+                nth -= 1
+            col += 1
+        return None
+
+
 class LList(list):
     """A sequence that remembers positions: ``pos`` (the sequence), ``ipos`` per item."""
 
@@ -105,6 +133,10 @@ class _Recursive(Exception):
         self.node = node
 
 
+class _Refused(Exception):
+    """The document uses something we never construct (a tag); the problem is recorded."""
+
+
 class _TooDeep(Exception):
     def __init__(self, node):
         self.node = node
@@ -116,7 +148,14 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
     An empty document yields ``None`` without a problem; callers decide whether that is
     acceptable.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        problems.error(_text_pos(path, text, exc.position),
+                       f"character U+{exc.character:04X} is not allowed in YAML" if isinstance(exc.character, int)
+                       else f"unacceptable character in YAML: {exc.reason}",
+                       hint="remove the invisible control character (retype the text around it)")
+        return None
     try:
         try:
             node = loader.get_single_node()
@@ -162,9 +201,34 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
                 hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
             )
             return None
-        return _convert(loader, node, path, problems)
+        try:
+            return _convert(loader, node, path, problems)
+        except _Refused:
+            return None
     finally:
         loader.dispose()
+
+
+def _located_text(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
+    """Make a multi-line block or plain scalar an :class:`LStr` (see there)."""
+    buffer = getattr(loader, "buffer", None)
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(buffer, str):
+        return value
+    i, line, col = start.index, start.line + 1, start.column + 1
+    if node.style in ("|", ">"):  # skip the header line ('|', '>-', '|2', a comment)
+        nl = buffer.find("\n", i, end.index)
+        if nl < 0:
+            return value
+        i, line, col = nl + 1, line + 1, 1
+    out = LStr(value)
+    out.path, out.region, out.start = path, buffer[i:end.index], (line, col)
+    return out
+
+
+def _text_pos(path: str, text: str, index: int) -> Pos:
+    line = text.count("\n", 0, index) + 1
+    return Pos(path, line, index - (text.rfind("\n", 0, index) + 1) + 1)
 
 
 def _yaml_hint(message: str) -> str:
@@ -193,10 +257,14 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
             f"unsupported YAML tag '{node.tag}'",
             hint="remove the '!tag': only plain text, numbers, true/false, lists and mappings are allowed",
         )
-        return None
+        raise _Refused  # the file is not read any further: no follow-up errors about the missing value
     if isinstance(node, ScalarNode):
         try:
-            return loader.construct_object(node, deep=True)
+            value = loader.construct_object(node, deep=True)
+            if isinstance(value, str) and (node.style in ("|", ">") or (
+                    node.style is None and node.start_mark.line != node.end_mark.line)):
+                value = _located_text(loader, node, path, value)
+            return value
         except yaml.MarkedYAMLError as exc:
             problems.error(
                 _mark_pos(path, exc.problem_mark or node.start_mark),

@@ -1,0 +1,91 @@
+"""JSON Schemas for editor autocompletion: generated from the model, committed, up to date,
+named by every content file, and in agreement with the checker on real content."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from conftest import FIXTURES, ROOT
+from generator import schemas
+from generator.errors import Problems
+from generator.schema import KINDS, SCHEMA_FILES
+from generator.yamlio import load_yaml
+
+CONTENT = ROOT / "content"
+
+
+def test_committed_schemas_are_up_to_date():
+    stale = schemas.stale(CONTENT)
+    assert not stale, f"out of date: {stale}; run '.venv/bin/dossier schemas' and commit content/schemas/"
+
+
+def test_there_is_one_valid_draft_2020_12_schema_per_kind():
+    files = sorted(p.name for p in (CONTENT / "schemas").glob("*.json"))
+    assert files == sorted(SCHEMA_FILES.values())
+    for name in files:
+        jsonschema.Draft202012Validator.check_schema(json.loads((CONTENT / "schemas" / name).read_text(encoding="utf-8")))
+
+
+def test_every_content_file_names_its_schema_on_the_first_line():
+    assert schemas.missing_modelines(CONTENT) == []
+    for kind, info in KINDS.items():
+        for path in CONTENT.glob(info["glob"]):
+            first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+            target = first.split("$schema=", 1)[1]
+            assert (path.parent / target).resolve() == (CONTENT / "schemas" / SCHEMA_FILES[kind]).resolve()
+
+
+@pytest.mark.parametrize("root", [CONTENT, FIXTURES / "mini" / "content"], ids=["real", "mini"])
+def test_valid_content_passes_its_schema(root):
+    """The editor must not underline what the checker accepts."""
+    checked = 0
+    for kind, info in KINDS.items():
+        validator = jsonschema.Draft202012Validator(json.loads(schemas.render_all()[SCHEMA_FILES[kind]]))
+        for path in sorted(root.glob(info["glob"])):
+            data = load_yaml(path.read_text(encoding="utf-8"), path.name, Problems())
+            errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(data)]
+            assert not errors, (path, errors[:5])
+            checked += 1
+    assert checked >= 8
+
+
+def test_schema_flags_what_editors_get_wrong():
+    topic = jsonschema.Draft202012Validator(schemas.json_schema("topic"))
+    bad = {"title": "<b>x</b>", "lead": "x", "ordr": 1, "sections": [{"title": "s", "claims": [
+        {"id": "Bad Id", "text": "t", "status": "bestätigt", "cite": [{"source": "x", "quote": "q"}]}]}]}
+    messages = " | ".join(e.message for e in topic.iter_errors(bad))
+    assert "'ordr' was unexpected" in messages
+    assert "does not match" in messages  # title with '<', id not a slug
+    assert "is not one of" in messages  # status
+
+
+def test_schemas_command_writes_and_checks(tmp_path):
+    content = tmp_path / "content"
+    (content / "schemas").mkdir(parents=True)
+    (content / "schemas" / "old.schema.json").write_text("{}", encoding="utf-8")
+    cmd = [sys.executable, "-m", "generator.cli", "--root", str(tmp_path)]
+    r = subprocess.run(cmd + ["schemas", "--check"], capture_output=True, text=True)
+    assert r.returncode == 1 and "content/schemas/topic.schema.json: error: out of date" in r.stderr
+    r = subprocess.run(cmd + ["schemas"], capture_output=True, text=True)
+    assert r.returncode == 0 and "wrote content/schemas/topic.schema.json" in r.stdout
+    assert not (content / "schemas" / "old.schema.json").exists()
+    r = subprocess.run(cmd + ["schemas", "--check"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert schemas.write(content) == []  # idempotent: nothing rewritten
+
+
+def test_missing_modeline_is_reported_with_the_line_to_add(tmp_path):
+    content = tmp_path / "content"
+    (content / "topics").mkdir(parents=True)
+    (content / "topics" / "x.yaml").write_text("title: x\n", encoding="utf-8")
+    schemas.write(content)
+    r = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(tmp_path), "schemas", "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "content/topics/x.yaml:1:1: error: the first line must name the schema" in r.stderr
+    assert "# yaml-language-server: $schema=../schemas/topic.schema.json" in r.stderr
