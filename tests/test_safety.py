@@ -3,6 +3,8 @@ so that no script, event handler or javascript: URL reaches the built HTML."""
 
 from __future__ import annotations
 
+import json
+
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -187,6 +189,7 @@ class _Scan(HTMLParser):
         self.bad: list[str] = []
         self.text: list[str] = []
         self._script = False
+        self._json_ld = False
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
@@ -195,12 +198,19 @@ class _Scan(HTMLParser):
             if name in _URL_ATTRS and value and "javascript:" in value.replace(" ", "").lower():
                 self.bad.append(f"<{tag} {name}={value!r}>")
         self._script = tag == "script"
+        self._json_ld = tag == "script" and dict(attrs).get("type") == "application/ld+json"
 
     def handle_endtag(self, tag):
-        self._script = False
+        self._script = self._json_ld = False
 
     def handle_data(self, data):
-        if self._script and "alert(" in data:
+        if self._json_ld:
+            # Structured data is never executed; it must stay one JSON value that cannot close
+            # its <script> element early (tojson escapes '<', '>' and '&').
+            if "<" in data or ">" in data:
+                self.bad.append(f"<script ld+json> with raw angle brackets: {data[:60]}")
+            json.loads(data)
+        elif self._script and "alert(" in data:
             self.bad.append(f"<script>{data[:60]}")
         self.text.append(data)
 
