@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -73,16 +72,12 @@ def test_a_folder_with_many_mistakes_gets_one_precise_message_each_in_one_run(tm
     assert r.stderr.rstrip().splitlines()[-1].startswith(f"{len(BROKEN)} errors, 0 warnings")
 
 
-def test_check_passes_on_the_real_dossier_in_well_under_a_second():
-    timings = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        r = run("--root", ROOT, "check")
-        timings.append(time.perf_counter() - t0)
-        assert r.returncode == 0, r.stderr
-        assert r.stdout.startswith("ok: ")
-    # whole process, interpreter start included; the check itself reports ~0.15 s
-    assert statistics.median(timings) < 1.0, timings
+def test_check_passes_on_the_real_dossier():
+    # Its speed (well under a second) is measured by benchmarks/, not asserted here:
+    # timed assertions are flaky on a busy machine.
+    r = run("--root", ROOT, "check")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("ok: 5 sources")
 
 
 def test_usage_errors_exit_with_2():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -50,14 +49,12 @@ def test_yaml_is_loaded_safely(doc, expected, tmp_path):
     assert not Path("/tmp/pwned").exists()
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path):
+def test_billion_laughs_is_refused_without_expanding_it(tmp_path):
     lol = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
         f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
     proj = make_project(tmp_path)
     (proj / "content/glossary/lol.yaml").write_text(lol, encoding="utf-8")
-    t0 = time.perf_counter()
-    msg = only_error(proj)
-    assert time.perf_counter() - t0 < 2
+    msg = only_error(proj)  # 9**9 values if expanded; the bound is counted on the node graph
     assert msg.startswith("content/glossary/lol.yaml:1:1: error: anchors and aliases expand this file to more than")
     assert "billion laughs" in msg
 

@@ -11,8 +11,6 @@ import re
 import shutil
 import subprocess
 
-import pytest
-
 from conftest import ROOT
 
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
