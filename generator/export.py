@@ -45,7 +45,7 @@ def export(d: Dossier, ix: Index) -> dict:
             {
                 "id": s.id, "file": s.file, "title": s.title, "title_editorial": s.title_editorial,
                 "publisher": s.publisher, "author": s.author, "published": _date(s.published), "url": s.url,
-                "language": s.language, "reproduce": s.reproduce,
+                "language": s.language, "reproduce": s.reproduce, "inferred": s.inferred,
                 "evidence": [{"about": e.about, "quote": e.quote, "note": e.note} for e in s.evidence],
                 "notes": [{"quote": n.quote, "kind": n.kind, "text": n.text} for n in s.notes],
             }

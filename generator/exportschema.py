@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from .export import EXPORT_VERSION
-from .schema import ACTOR_KINDS, EVIDENCE_ABOUT, NOTE_KINDS, QUALIFIERS, REPRODUCE, STATUSES
+from .schema import ACTOR_KINDS, EVIDENCE_ABOUT, INFERABLE, NOTE_KINDS, QUALIFIERS, REPRODUCE, STATUSES
 
 SCHEMA_PATH = "daten/dossier.schema.json"
 
@@ -64,6 +64,8 @@ SCHEMA: dict = {
             "publisher": _OPT_TEXT, "author": _OPT_TEXT, "published": {"$ref": "#/$defs/date"},
             "url": {"type": ["string", "null"], "pattern": "^https?://"},
             "language": {"type": "string"},
+            "inferred": {"type": "array", "items": {"enum": list(INFERABLE)},
+                         "description": "aus dem Text erschlossene, nicht abgelesene Angaben"},
             "reproduce": {"enum": list(REPRODUCE), "description": "quotes: öffentlich nur die zitierten Passagen; fulltext: Rechte geklärt"},
             "evidence": {"type": "array", "items": _obj({
                 "about": {"enum": list(EVIDENCE_ABOUT)},

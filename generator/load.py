@@ -297,6 +297,15 @@ def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str)
 
 
 def _check_relations(d: Dossier, problems: Problems) -> None:
+    for s in d.sources.values():
+        explained = {e.about for e in s.evidence}
+        for field_name in s.inferred:
+            if getattr(s, field_name) is None:
+                problems.error(s.at("inferred"), f"'{field_name}' is listed as inferred but is unknown (null)",
+                               f"remove '{field_name}' from inferred, or fill in the inferred value")
+            elif field_name not in explained:
+                problems.error(s.at("inferred"), f"inferred '{field_name}' has no evidence saying how it was inferred",
+                               f"add an evidence entry with 'about: {field_name}', quoting what in the text supports it")
     for a in d.actors.values():
         if a.part_of == a.id:
             problems.error(a.at("part_of"), f"actor '{a.id}' cannot be part of itself", "remove part_of or name another actor")

@@ -110,6 +110,15 @@ class CiteNumbers:
         return self._num[key]
 
 
+def meta_value(source, name: str, unknown: str = "unbekannt") -> str:
+    """A source's publisher/date/author as shown to readers: inferred values say so."""
+    value = getattr(source, name)
+    if value is None:
+        return unknown
+    text = value.german() if hasattr(value, "german") else str(value)
+    return f"{text} (erschlossen)" if name in source.inferred else text
+
+
 class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
@@ -126,6 +135,7 @@ class Renderer:
             comment_start_string="<#",
             comment_end_string="#>",
         )
+        self.env.globals["meta_value"] = meta_value
         self.env.filters.update(md=md_escape, markdown=render_markdown, number=fmt_number, tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
         self.env.globals.update(
             STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP, ACTOR_KINDS=schema.ACTOR_KINDS,
@@ -278,9 +288,7 @@ class Renderer:
         s = self.d.sources.get(sid)
         if not s:
             return sid
-        who = s.publisher or "Herausgeber unbekannt"
-        when = s.published.german() if s.published else "Datum unbekannt"
-        return f"{who}, {when}"
+        return f"{meta_value(s, 'publisher', 'Herausgeber unbekannt')}, {meta_value(s, 'published', 'Datum unbekannt')}"
 
     def passages(self, source, here: str):
         """Blocks of a source page with their cited segments, honouring 'reproduce'."""

@@ -68,6 +68,7 @@ NOTE_KINDS = {
     "remark": "Anmerkung",
 }
 EVIDENCE_ABOUT = ("publisher", "published", "author", "title", "url")
+INFERABLE = ("publisher", "published", "author")
 REPRODUCE = ("quotes", "fulltext")
 
 
@@ -607,6 +608,9 @@ SOURCE = Obj("source", model.Source, [
     F("url", Url(), nullable=True, doc="never invented; null if unknown"),
     F("language", Enum(["de", "en"])),
     F("reproduce", Enum(REPRODUCE), doc="quotes: only cited passages are public; fulltext: rights cleared"),
+    F("inferred", ListOf(Enum(INFERABLE), unique=True),
+      doc="metadata the editor concluded from the text rather than read off it; shown as 'erschlossen' "
+          "and needs an evidence entry saying how"),
     F("evidence", ListOf(EVIDENCE)),
     F("furniture", ListOf(FURNITURE)),
     F("notes", ListOf(NOTE)),

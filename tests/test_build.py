@@ -158,3 +158,13 @@ def test_every_real_citation_link_reaches_an_existing_highlighted_passage(real_s
             assert f'id="{anchor}"' in html and f"dossier-quote {anchor}" in html or f" {anchor}\"" in html or f" {anchor} " in html
             checked += 1
     assert checked > 100
+
+
+def test_inferred_metadata_is_marked_for_readers(real_site):
+    """Tagesspiegel is concluded from 'dem Tagesspiegel', not printed as publisher: say so."""
+    page = (real_site / "quellen/geruechte-entsendung/index.html").read_text(encoding="utf-8")
+    assert "<dt>Herausgeber</dt><dd>Tagesspiegel (erschlossen)</dd>" in page
+    index = (real_site / "quellen/index.html").read_text(encoding="utf-8")
+    assert "t-online (erschlossen)" in index
+    dated = (real_site / "quellen/allianz-der-despoten/index.html").read_text(encoding="utf-8")
+    assert "18. Oktober 2024 (erschlossen)" not in dated and "18. Oktober 2024" in dated
