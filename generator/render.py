@@ -11,6 +11,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -60,9 +61,23 @@ def page_url(path: str, use_directory_urls: bool) -> str:
     return path[:-3] + "/"
 
 
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for the site-relative URLs we generate, without its abspath/getcwd
+    calls (it was a third of the render time at 1,000 articles)."""
+    if ".." in path or ".." in start:
+        return posixpath.relpath(path, start)
+    p = [x for x in path.split("/") if x and x != "."]
+    s = [x for x in start.split("/") if x and x != "."]
+    i = 0
+    while i < len(p) and i < len(s) and p[i] == s[i]:
+        i += 1
+    return "/".join([".."] * (len(s) - i) + p[i:]) or "."
+
+
+@lru_cache(maxsize=65536)
 def relative(from_url: str, to_url: str) -> str:
     base = posixpath.dirname(from_url) if not from_url.endswith("/") else from_url.rstrip("/")
-    rel = posixpath.relpath(to_url or ".", base or ".")
+    rel = _relpath(to_url or ".", base or ".")
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     if rel == "./":
@@ -110,12 +125,22 @@ class CiteNumbers:
         return self._num[key]
 
 
+_ENVS: dict[tuple[str, ...], jinja2.Environment] = {}
+
+
 class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
-        loaders = [jinja2.FileSystemLoader([str(p) for p in options.template_dirs])] if options.template_dirs else []
+        # One environment per template path for the whole process, so templates are compiled
+        # once, not on every 'mkdocs serve' rebuild (auto_reload still sees edited templates).
+        dirs = tuple(str(p) for p in options.template_dirs)
+        if dirs in _ENVS:
+            self.env = _ENVS[dirs]
+            self.env.globals.update(d=d, ix=ix, options=options)
+            return
+        loaders = [jinja2.FileSystemLoader(list(dirs))] if dirs else []
         loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-        self.env = jinja2.Environment(
+        self.env = _ENVS[dirs] = jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),
             autoescape=True,
             trim_blocks=True,
