@@ -73,6 +73,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
+        # The files hold the page texts now; the dossier model (located YAML, articles, index)
+        # is not needed for the rest of the build. Dropping it keeps peak memory down: MkDocs
+        # holds every page's Markdown and HTML until the build ends.
+        self.result = None
         return files
 
     def on_serve(self, server, *, config, builder):
