@@ -77,3 +77,36 @@ def test_core_restores_the_garbage_collector():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
+    """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
+    from conftest import build_project, make_project  # noqa: E402
+
+    sites = {}
+    for fast in (True, False):
+        (tmp_path / str(fast)).mkdir()
+        proj = make_project(tmp_path / str(fast), fixture)
+        cfg = proj / "mkdocs.yml"
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - dossier\n", f"  - dossier:\n      fast_html: {str(fast).lower()}\n"),
+                       encoding="utf-8")
+        sites[fast] = _site_files(build_project(proj))
+    assert sites[True].keys() == sites[False].keys()
+    different = [k for k in sites[True] if sites[True][k] != sites[False][k]]
+    assert not different
+
+
+def test_protect_html_leaves_unusual_blocks_to_markdown():
+    from generator.plugin import protect_html
+
+    text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
+            "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
+    out, blocks = protect_html(text)
+    assert blocks == ['<p class="a">x</p>', '<ul>\n<li id="a">1 <ul><li>2</li></ul></li>\n</ul>']
+    assert out.startswith("# T\n\n<!--dossier-raw-0-->\n\n<!--dossier-raw-1-->\n\n<p>a</p><p>b</p>\n")
+    assert protect_html("```\n\n<p>x</p>\n\n```\n") == ("```\n\n<p>x</p>\n\n```\n", [])
