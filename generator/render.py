@@ -131,6 +131,7 @@ _ENVS: dict[tuple[str, ...], jinja2.Environment] = {}
 class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
+        self._labels: dict[str, str] = {}
         # One environment per template path for the whole process, so templates are compiled
         # once, not on every 'mkdocs serve' rebuild (auto_reload still sees edited templates).
         dirs = tuple(str(p) for p in options.template_dirs)
@@ -203,6 +204,12 @@ class Renderer:
 
     # --- helpers for templates ------------------------------------------------------------
     def source_label(self, sid: str) -> str:
+        label = self._labels.get(sid)
+        if label is None:
+            label = self._labels[sid] = self._source_label(sid)
+        return label
+
+    def _source_label(self, sid: str) -> str:
         s = self.d.sources.get(sid)
         if not s:
             return sid
@@ -279,10 +286,18 @@ def group_backlinks(cits):
     return sorted(groups.values(), key=lambda g: g["start"])
 
 
+#: Up to this many topics are listed in the navigation; a larger dossier lists them on the
+#: topic overview only (the navigation is rendered into every page, twice: with 305 topics it
+#: made every page of a 3,000-article dossier carry ~100 KB of links).
+NAV_TOPICS_MAX = 30
+
+
 def nav(d: Dossier) -> list:
     """The MkDocs navigation: fixed pages, topics in their order. Leaf pages for sources and
     actors are reached from their index pages, so the navigation stays small at any size."""
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
+    if len(topics) > NAV_TOPICS_MAX:  # every page renders the navigation: keep it small
+        topics = []
     return [
         {"Start": PAGES["home"]},
         {"Themen": [PAGES["topics"], *({t.title: f"themen/{t.id}.md"} for t in topics)]},
