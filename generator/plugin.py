@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .core import Result, build
 from .errors import ContentError
-from .render import Options
+from .render import PAGES, Options
 
 log = get_plugin_logger(__name__)
 
@@ -46,6 +46,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.result: Result | None = None
         self.root = Path.cwd()
         self.generated: set[str] = set()
+        self.unsearched: set[str] = set()
         self.raw_blocks: dict[str, list[str]] = {}
 
     def on_startup(self, *, command, dirty) -> None:
@@ -78,6 +79,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
         self.generated = set(self.result.pages)
+        self.unsearched = search_excluded(self.result)
         for uri, text in sorted(self.result.pages.items()):
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
@@ -89,6 +91,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if page.file.src_uri in self.unsearched:
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
         if not self.config.fast_html or page.file.src_uri not in self.generated:
             return markdown
         markdown, blocks = protect_html(markdown)
@@ -114,6 +119,22 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return server
 
 
+#: Up to this many sources every page is searchable. Beyond it, the pages that repeat what
+#: the topic pages say (one per source, one per actor, the chronology) stay out of the search
+#: index: at 1,000 articles they made the index 23 MB (too big for a reader's browser) and
+#: indexing them was 40% of the build. Sources and actors stay findable by title and name on
+#: their overview pages; their claims and events on the topic pages.
+SEARCH_ALL_MAX_SOURCES = 50
+
+
+def search_excluded(result: Result) -> set[str]:
+    if len(result.dossier.sources) <= SEARCH_ALL_MAX_SOURCES:
+        return set()
+    leaf = ("quellen/", "akteure/")
+    return {uri for uri in result.pages
+            if (uri.startswith(leaf) and not uri.endswith("/index.md")) or uri == PAGES["chronology"]}
+
+
 def _replace(files: Files, new: File) -> None:
     old = files.get_file_from_path(new.src_uri)
     if old is not None:
@@ -128,7 +149,7 @@ def _replace(files: Files, new: File) -> None:
 # unchanged - about 40% of a build's MkDocs time. protect_html() swaps every block that Python-
 # Markdown would certainly stash verbatim for an HTML comment (which it also passes through),
 # and on_page_content puts the blocks back and registers their ids for anchor validation.
-# Anything unusual (no blank lines around, tabs, comments, unbalanced tags, code fences) is
+# Anything unusual (no blank line before, tabs, comments, unbalanced tags, code fences) is
 # left to Python-Markdown, so the HTML is byte for byte what it would have been.
 
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
@@ -162,8 +183,9 @@ def protect_html(markdown: str) -> tuple[str, list[str]]:
 
 def _block_end(lines: list[str], start: int, tag: str) -> int | None:
     """Index of the last line of the block opened by ``<tag`` at ``lines[start]``, if the block
-    is plain: it ends with ``</tag>`` at the end of a line, before a blank line or the end of
-    the page, and the opening tag is closed nowhere earlier."""
+    is plain: it ends with ``</tag>`` at the end of a line and the opening tag is closed nowhere
+    earlier. (Python-Markdown treats a comment and a block alike before the next line, blank or
+    not: html.parser hands both to the same 'block ended, tail follows' logic.)"""
     events = re.compile(rf"<(/?){tag}(?=[\s>/])", re.IGNORECASE)
     depth = 0
     for j in range(start, len(lines)):
@@ -175,7 +197,7 @@ def _block_end(lines: list[str], start: int, tag: str) -> int | None:
                 return None  # closed before the end of the line: leave it to Markdown
             depth += -1 if ev.group(1) else 1
         if depth == 0:
-            if not line.endswith(f"</{tag}>") or (j + 1 < len(lines) and lines[j + 1]):
+            if not line.endswith(f"</{tag}>"):
                 return None
             text = "\n".join(lines[start:j + 1])
             return None if any(u in text for u in _UNSAFE) else j
