@@ -107,6 +107,35 @@ def test_protect_html_leaves_unusual_blocks_to_markdown():
     text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
             "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
     out, blocks = protect_html(text)
-    assert blocks == ['<p class="a">x</p>', '<ul>\n<li id="a">1 <ul><li>2</li></ul></li>\n</ul>']
+    assert blocks == ['<p class="a">x</p>', '<ul>\n<li id="a">1 <ul><li>2</li></ul></li>\n</ul>']  # not the <div>s
     assert out.startswith("# T\n\n<!--dossier-raw-0-->\n\n<!--dossier-raw-1-->\n\n<p>a</p><p>b</p>\n")
     assert protect_html("```\n\n<p>x</p>\n\n```\n") == ("```\n\n<p>x</p>\n\n```\n", [])
+
+
+def test_large_dossiers_keep_topics_out_of_the_navigation():
+    from types import SimpleNamespace
+
+    from generator.render import NAV_TOPICS_MAX, nav
+
+    def topics(n):
+        return {f"t{i}": SimpleNamespace(id=f"t{i}", order=i, title=f"Thema {i}") for i in range(n)}
+
+    small = nav(SimpleNamespace(topics=topics(NAV_TOPICS_MAX)))
+    assert len(small[1]["Themen"]) == NAV_TOPICS_MAX + 1
+    large = nav(SimpleNamespace(topics=topics(NAV_TOPICS_MAX + 1)))
+    assert large[1]["Themen"] == ["themen/index.md"]
+
+
+def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
+    from types import SimpleNamespace
+
+    from generator.plugin import SEARCH_ALL_MAX_SOURCES, search_excluded
+
+    pages = {"index.md": "", "chronologie.md": "", "quellen/index.md": "", "quellen/a.md": "", "akteure/index.md": "",
+             "akteure/b.md": "", "themen/c.md": ""}
+
+    def result(n):
+        return SimpleNamespace(dossier=SimpleNamespace(sources=dict.fromkeys(range(n))), pages=pages)
+
+    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES)) == set()
+    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES + 1)) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
