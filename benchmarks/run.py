@@ -43,7 +43,8 @@ ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
 # --- measuring child processes -------------------------------------------------------------
 
 def run_measured(cmd: list[str], timeout: float | None = None, cwd: Path | None = None) -> dict:
-    """Like run_child, but with the peak memory of exactly this child (os.wait4)."""
+    """Run cmd; wall seconds, exit code, output and the peak RSS (MiB) of exactly this child
+    (os.wait4). With a timeout the child is killed and "timeout" is set."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
         proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=fout, stderr=ferr, text=True)
