@@ -12,7 +12,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 STAMP  := $(VENV)/.installed
 
-.PHONY: preview serve build check check-content check-schemas coverage schemas test test-fast system-deps node-deps clean
+.PHONY: preview serve build check check-content check-schemas coverage schemas test test-fast bench system-deps node-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ test: $(STAMP) node-deps
 ## Everything but the browser tests (for quick local iterations).
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
+
+## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild
+## (about 30 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3").
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site-* $(VENV) node_modules .pytest_cache .hypothesis

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,9 +37,29 @@ class Result:
         return not self.errors
 
 
+@contextmanager
+def _gc_paused():
+    """Pause CPython's cyclic garbage collector while the core runs.
+
+    Loading allocates hundreds of thousands of long-lived objects (located YAML, model,
+    paragraphs); every generation-2 collection rescans all of them, which made loading 1,000
+    articles 2.5x slower (5.3 s instead of 2.0 s CPU) and grows faster than the content.
+    The core creates almost no reference cycles, so nothing piles up meanwhile; the collector
+    is switched back on (if it was on) when the core is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> Result:
     """Load and validate only."""
-    d, problems = load(Path(root), content_dir, seeds_dir)
+    with _gc_paused():
+        d, problems = load(Path(root), content_dir, seeds_dir)
     return Result(d, problems.all())
 
 
@@ -48,8 +70,9 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     if not result.ok or result.dossier.meta is None:
         return result
     d = result.dossier
-    ix = Index.build(d)
-    result.pages = render(d, ix, options or Options())
-    result.assets = {EXPORT_PATH: export_json(d, ix), SCHEMA_PATH: schema_json()}
-    result.nav = nav(d)
+    with _gc_paused():
+        ix = Index.build(d)
+        result.pages = render(d, ix, options or Options())
+        result.assets = {EXPORT_PATH: export_json(d, ix), SCHEMA_PATH: schema_json()}
+        result.nav = nav(d)
     return result

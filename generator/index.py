@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .article import normalize
 from .edtf import EDTF
 from .model import Citation, Claim, Contradiction, Dossier, Event, Figure, Finding, Side, Source
 
 
+@lru_cache(maxsize=1 << 17)
 def quote_anchor(source_id: str, quote: str) -> str:
     """Stable id of a cited passage on its source page: the same words, the same anchor."""
     digest = hashlib.sha1(f"{source_id}\x00{normalize(quote)}".encode()).hexdigest()[:10]

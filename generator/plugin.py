@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -18,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .core import Result, build
 from .errors import ContentError
-from .render import Options
+from .render import PAGES, Options
 
 log = get_plugin_logger(__name__)
 
@@ -30,6 +33,9 @@ class DossierConfig(base.Config):
     preview = c.Choice(("auto", "on", "off"), default="auto")
     #: generate the navigation (ignored when mkdocs.yml defines ``nav``)
     nav = c.Type(bool, default=True)
+    #: hand the generated pages' raw HTML blocks past Python-Markdown (same output, see
+    #: ``protect_html``); off only to compare the two paths in tests
+    fast_html = c.Type(bool, default=True)
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -39,6 +45,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.command = "build"
         self.result: Result | None = None
         self.root = Path.cwd()
+        self.generated: set[str] = set()
+        self.unsearched: set[str] = set()
+        self.raw_blocks: dict[str, list[str]] = {}
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -69,11 +78,42 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
+        self.generated = set(self.result.pages)
+        self.unsearched = search_excluded(self.result)
         for uri, text in sorted(self.result.pages.items()):
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
+        # The files hold the page texts now; the dossier model (located YAML, articles, index)
+        # is not needed for the rest of the build. Dropping it keeps peak memory down: MkDocs
+        # holds every page's Markdown and HTML until the build ends.
+        self.result = None
         return files
+
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        if page.file.src_uri in self.unsearched:
+            search = page.meta.get("search")
+            page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
+        if page.file.src_uri not in self.generated:
+            return markdown
+        # MkDocs has read the page; the File keeps the whole generated text until the build ends
+        # (2 bytes a character for German text: ~300 MB at 3,000 articles). Nothing reads it again.
+        page.file.content_string = ""
+        if not self.config.fast_html:
+            return markdown
+        markdown, blocks = protect_html(markdown)
+        if blocks:
+            self.raw_blocks[page.file.src_uri] = blocks
+        return markdown
+
+    def on_page_content(self, html_text: str, *, page, config, files) -> str:
+        blocks = self.raw_blocks.pop(page.file.src_uri, None)
+        if not blocks:
+            return html_text
+        if page.present_anchor_ids is not None:
+            for block in blocks:
+                page.present_anchor_ids.update(html.unescape(a or b) for a, b in _ANCHOR_ID.findall(block))
+        return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html_text)
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.config.content_dir, self.config.seeds_dir):
@@ -84,8 +124,88 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return server
 
 
+#: Up to this many sources every page is searchable. Beyond it, the pages that repeat what
+#: the topic pages say (one per source, one per actor, the chronology) stay out of the search
+#: index: at 1,000 articles they made the index 23 MB (too big for a reader's browser) and
+#: indexing them was 40% of the build. Sources and actors stay findable by title and name on
+#: their overview pages; their claims and events on the topic pages.
+SEARCH_ALL_MAX_SOURCES = 50
+
+
+def search_excluded(result: Result) -> set[str]:
+    if len(result.dossier.sources) <= SEARCH_ALL_MAX_SOURCES:
+        return set()
+    leaf = ("quellen/", "akteure/")
+    return {uri for uri in result.pages
+            if (uri.startswith(leaf) and not uri.endswith("/index.md")) or uri == PAGES["chronology"]}
+
+
 def _replace(files: Files, new: File) -> None:
     old = files.get_file_from_path(new.src_uri)
     if old is not None:
         files.remove(old)
     files.append(new)
+
+
+# --- raw HTML past Python-Markdown ------------------------------------------------------------
+#
+# Generated pages are mostly raw HTML blocks. For each of them MkDocs runs html.parser twice
+# (Python-Markdown's raw-HTML stash and MkDocs' anchor scan) only to pass the block through
+# unchanged - about 40% of a build's MkDocs time. protect_html() swaps every block that Python-
+# Markdown would certainly stash verbatim for an HTML comment (which it also passes through),
+# and on_page_content puts the blocks back and registers their ids for anchor validation.
+# Anything unusual (no blank line before, tabs, comments, unbalanced tags, code fences) is
+# left to Python-Markdown, so the HTML is byte for byte what it would have been.
+
+_BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
+_START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(?=[\s>/])")
+_PLACEHOLDER = re.compile(r"<!--dossier-raw-(\d+)-->")
+_ANCHOR_ID = re.compile(r'<[a-zA-Z][^<>]*?\sid="([^"]*)"|<a\s[^<>]*?\bname="([^"]*)"')
+_UNSAFE = ("\t", "\r", "\x02", "\x03", "<!--", "\n\n")
+
+
+def protect_html(markdown: str) -> tuple[str, list[str]]:
+    """Replace raw HTML blocks by placeholders; return the new text and the blocks."""
+    if "```" in markdown or "~~~" in markdown:
+        return markdown, []
+    lines = markdown.split("\n")
+    out: list[str] = []
+    blocks: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        m = _START_TAG.match(line)
+        end = _block_end(lines, i, m.group(1).lower()) if m and m.group(1).lower() in _BLOCK_TAGS and (i == 0 or not lines[i - 1]) else None
+        if end is None:
+            out.append(line)
+            i += 1
+            continue
+        out.append(f"<!--dossier-raw-{len(blocks)}-->")
+        blocks.append("\n".join(lines[i:end + 1]))
+        i = end + 1
+    return "\n".join(out), blocks
+
+
+def _block_end(lines: list[str], start: int, tag: str) -> int | None:
+    """Index of the last line of the block opened by ``<tag`` at ``lines[start]``, if the block
+    is plain: it ends with ``</tag>`` at the end of a line and the opening tag is closed nowhere
+    earlier. (Python-Markdown treats a comment and a block alike before the next line, blank or
+    not: html.parser hands both to the same 'block ended, tail follows' logic.)"""
+    events = re.compile(rf"<(/?){tag}(?=[\s>/])", re.IGNORECASE)
+    depth = 0
+    for j in range(start, len(lines)):
+        line = lines[j]
+        if not line:
+            return None
+        for ev in events.finditer(line):
+            if depth == 0 and (j, ev.start()) != (start, 0):
+                return None  # closed before the end of the line: leave it to Markdown
+            depth += -1 if ev.group(1) else 1
+        if depth == 0:
+            if not line.endswith(f"</{tag}>"):
+                return None
+            text = "\n".join(lines[start:j + 1])
+            return None if any(u in text for u in _UNSAFE) else j
+        if depth < 0:
+            return None
+    return None

@@ -1,0 +1,352 @@
+"""Benchmark: core, full MkDocs build, plain-MkDocs baseline and preview rebuild.
+
+    make bench                                   # the full table: 10, 100, 1,000, 3,000 articles
+    .venv/bin/python benchmarks/run.py --sizes 10,100 --runs 3      # a quick look
+
+For each size a synthetic dossier (benchmarks/corpus.py) is written into a temporary project
+(our mkdocs.yml and site_theme/), checked with 'dossier check', then timed:
+
+* core   - load, validate, index, render to the page mapping (core.build), in a fresh process,
+           imports excluded;
+* build  - the whole 'mkdocs build' of the project as a user runs it (process start to end);
+* plain  - 'mkdocs build' of the same page tree exported as Markdown (dossier plugin off, same
+           theme, navigation and search), i.e. what MkDocs itself costs for these pages;
+* peak   - the peak resident memory of the build process (ru_maxrss of that child);
+* preview - on the real dossier: the rebuild 'mkdocs serve' does after one YAML edit.
+
+Every figure is the median of several runs, each in its own process. Results are printed and
+written to benchmarks/out/ (results.json, results.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+
+
+# --- measuring child processes -------------------------------------------------------------
+
+def run_measured(cmd: list[str], timeout: float | None = None, cwd: Path | None = None) -> dict:
+    """Run cmd; wall seconds, exit code, output and the peak RSS (MiB) of exactly this child
+    (os.wait4). With a timeout the child is killed and "timeout" is set."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as fout, tempfile.TemporaryFile("w+") as ferr:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=fout, stderr=ferr, text=True)
+        deadline = None if timeout is None else t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                proc.returncode = -9
+                return {"seconds": None, "timeout": True, "rc": None, "peak_mib": None, "out": "", "err": ""}
+            time.sleep(0.01)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        fout.seek(0), ferr.seek(0)
+        return {"seconds": wall, "timeout": False, "rc": proc.returncode, "peak_mib": usage.ru_maxrss / 1024,
+                "out": fout.read(), "err": ferr.read()}
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+# --- projects ------------------------------------------------------------------------------
+
+def make_project(dest: Path, content: Path, seeds: Path) -> Path:
+    dest.mkdir(parents=True)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(ROOT / "site_theme", dest / "site_theme")
+    shutil.copytree(content, dest / "content")
+    shutil.copytree(seeds, dest / "seeds")
+    return dest
+
+
+def make_plain_project(proj: Path, dest: Path) -> Path:
+    """The same pages as plain Markdown files, built by MkDocs without the dossier plugin."""
+    import yaml
+
+    r = run_measured([sys.executable, __file__, "--worker", "export", str(proj), str(dest / "docs")])
+    if r["rc"] != 0:
+        raise SystemExit(f"export failed:\n{r['err']}")
+    nav = json.loads((dest / "docs" / ".nav.json").read_text())
+    (dest / "docs" / ".nav.json").unlink()
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    cfg["docs_dir"] = "docs"
+    cfg.pop("exclude_docs", None)
+    cfg["plugins"] = [p for p in cfg.get("plugins", []) if p != "dossier" and not (isinstance(p, dict) and "dossier" in p)]
+    cfg["nav"] = nav
+    cfg["strict"] = False
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False))
+    shutil.copytree(ROOT / "site_theme", dest / "site_theme")
+    return dest
+
+
+# --- workers (run in child processes) ------------------------------------------------------
+
+def worker(args: list[str]) -> int:
+    kind = args[0]
+    if kind == "core":
+        from generator import core
+
+        proj = Path(args[1])
+        t0 = time.perf_counter()
+        result = core.build(proj)
+        took = time.perf_counter() - t0
+        assert result.ok, [p.format() for p in result.errors]
+        print(json.dumps({"seconds": took, "pages": len(result.pages)}))
+        return 0
+    if kind == "export":
+        from generator import core
+
+        proj, out = Path(args[1]), Path(args[2])
+        result = core.build(proj)
+        assert result.ok, [p.format() for p in result.errors]
+        for uri, text in result.pages.items():
+            (out / uri).parent.mkdir(parents=True, exist_ok=True)
+            (out / uri).write_text(text, encoding="utf-8")
+        for uri, data in result.assets.items():
+            (out / uri).parent.mkdir(parents=True, exist_ok=True)
+            (out / uri).write_bytes(data)
+        (out / ".nav.json").write_text(json.dumps(result.nav, ensure_ascii=False))
+        return 0
+    if kind == "preview":
+        return preview_worker(Path(args[1]), int(args[2]))
+    raise SystemExit(f"unknown worker {kind}")
+
+
+def preview_worker(proj: Path, runs: int) -> int:
+    """What 'mkdocs serve' does on a change (mkdocs/commands/serve.py, MkDocs 1.6): load the
+    config again, keep the plugin instances (ours defines on_startup), build(dirty=False)."""
+    import logging
+
+    import yaml
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.livereload import _serve_url
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+    config_file = str(proj / "mkdocs.yml")
+
+    def get_config():
+        return load_config(config_file=config_file, site_dir=site_dir)
+
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    host, port = config.dev_addr
+    serve_url = _serve_url(host, port, "/")
+    config.site_url = serve_url
+
+    def builder(cfg=None):
+        if cfg is None:
+            cfg = get_config()
+            cfg.site_url = serve_url
+        build(cfg, serve_url=serve_url, dirty=False)
+
+    t0 = time.perf_counter()
+    builder(config)
+    initial = time.perf_counter() - t0
+    topic = sorted((proj / "content" / "topics").glob("*.yaml"))[0]
+    text = topic.read_text(encoding="utf-8")
+    title = yaml.safe_load(text)["title"]
+    times = []
+    for i in range(runs):
+        lines = text.split("\n")
+        lines = [f"title: {json.dumps(title + f' (Bearbeitung {i + 1})', ensure_ascii=False)}" if ln.startswith("title:") else ln
+                 for ln in lines]
+        topic.write_text("\n".join(lines), encoding="utf-8")
+        t0 = time.perf_counter()
+        builder()
+        times.append(time.perf_counter() - t0)
+    html = (Path(site_dir) / "themen" / topic.stem / "index.html").read_text(encoding="utf-8")
+    assert f"(Bearbeitung {runs})" in html, "the edit did not reach the rebuilt page"
+    config.plugins.on_shutdown()
+    shutil.rmtree(site_dir, ignore_errors=True)
+    print(json.dumps({"initial": initial, "rebuilds": times, "edited": str(topic.relative_to(proj))}))
+    return 0
+
+
+# --- the benchmark -------------------------------------------------------------------------
+
+def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path, log, plain_runs: int | None = None) -> dict:
+    from corpus import write_corpus
+
+    gen = work / f"gen-{n}"
+    stats = write_corpus(gen, n, seed=1)
+    proj = make_project(work / f"proj-{n}", gen / "content", gen / "seeds")
+    chk = run_measured([str(ROOT / ".venv/bin/dossier") if (ROOT / ".venv/bin/dossier").exists() else sys.executable,
+                        *([] if (ROOT / ".venv/bin/dossier").exists() else ["-m", "generator.cli"]), "--root", str(proj), "check"])
+    if chk["rc"] != 0:
+        raise SystemExit(f"synthetic corpus of {n} articles does not pass 'dossier check':\n{chk['err'][-3000:]}")
+    log(f"  n={n}: corpus ok ({stats['claims']} claims, {stats['events']} events); {chk['out'].strip()}")
+    row = {"articles": n, **{k: v for k, v in stats.items() if k != "articles"}}
+    core_t, pages = [], None
+    for _ in range(runs):
+        r = run_measured([sys.executable, __file__, "--worker", "core", str(proj)])
+        if r["rc"] != 0:
+            raise SystemExit(r["err"])
+        res = json.loads(r["out"].strip().splitlines()[-1])
+        core_t.append(res["seconds"])
+        pages = res["pages"]
+    row["core_s"], row["core_runs"] = median(core_t), core_t
+    log(f"  n={n}: core {row['core_s']:.2f} s  {['%.2f' % t for t in core_t]}")
+    build_t, peaks = [], []
+    for i in range(runs):
+        site = work / f"site-{n}-{i}"
+        r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d", str(site)])
+        if r["rc"] != 0:
+            raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
+        build_t.append(r["seconds"])
+        peaks.append(r["peak_mib"])
+        if i == 0:
+            row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
+            idx = site / "search" / "search_index.json"
+            row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
+            row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
+        shutil.rmtree(site, ignore_errors=True)
+    row.update(build_s=median(build_t), build_runs=build_t, peak_mib=max(peaks), pages=pages)
+    log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  peak {row['peak_mib']:.0f} MiB")
+    row["plain_s"], row["plain_runs"], row["plain_timeout"] = None, [], False
+    if plain:
+        plain_proj = make_plain_project(proj, work / f"plain-{n}")
+        for i in range(plain_runs or runs):
+            site = work / f"plain-site-{n}-{i}"
+            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_proj / "mkdocs.yml"), "-d", str(site)],
+                             timeout=plain_timeout)
+            shutil.rmtree(site, ignore_errors=True)
+            if r["timeout"]:
+                row["plain_timeout"] = True
+                log(f"  n={n}: plain > {plain_timeout:.0f} s (stopped)")
+                break
+            if r["rc"] != 0:
+                raise SystemExit(f"plain mkdocs build failed:\n{r['err'][-3000:]}")
+            row["plain_runs"].append(r["seconds"])
+            row["plain_peak_mib"] = max(row.get("plain_peak_mib", 0), r["peak_mib"])
+        row["plain_s"] = median(row["plain_runs"])
+        if row["plain_s"] is not None:
+            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}")
+        shutil.rmtree(plain_proj, ignore_errors=True)
+    shutil.rmtree(gen, ignore_errors=True)
+    shutil.rmtree(proj, ignore_errors=True)
+    return row
+
+
+def bench_preview(runs: int, work: Path, log) -> dict:
+    proj = make_project(work / "real", ROOT / "content", ROOT / "seeds")
+    core_t = []
+    for _ in range(max(runs, 3)):
+        r = run_measured([sys.executable, __file__, "--worker", "core", str(proj)])
+        if r["rc"] != 0:
+            raise SystemExit(r["err"])
+        core_t.append(json.loads(r["out"].strip().splitlines()[-1])["seconds"])
+    r = run_measured([sys.executable, __file__, "--worker", "preview", str(proj), str(max(runs, 3))])
+    if r["rc"] != 0:
+        raise SystemExit(f"preview benchmark failed:\n{r['err'][-3000:]}")
+    res = json.loads(r["out"].strip().splitlines()[-1])
+    out = {"core_s": median(core_t), "core_runs": core_t, "initial_s": res["initial"],
+           "rebuild_s": median(res["rebuilds"]), "rebuild_runs": res["rebuilds"], "edited": res["edited"]}
+    log(f"  real dossier: core {out['core_s']:.3f} s; serve initial build {out['initial_s']:.2f} s, "
+        f"rebuild after editing {out['edited']} {out['rebuild_s']:.2f} s {['%.2f' % t for t in res['rebuilds']]}")
+    shutil.rmtree(proj, ignore_errors=True)
+    return out
+
+
+def fmt(v, unit="s", digits=2):
+    return "–" if v is None else f"{v:.{digits}f} {unit}"
+
+
+def table(rows: list[dict], preview: dict | None, plain_timeout: float) -> str:
+    lines = ["| articles | claims | events | pages | core | full build | plain MkDocs | ours / plain | peak memory | build per page |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        if r["plain_timeout"]:
+            plain, ratio = f"> {plain_timeout:.0f} s", f"< {r['build_s'] / plain_timeout:.2f}"
+        elif r["plain_s"] is None:
+            plain, ratio = "–", "–"
+        else:
+            plain, ratio = fmt(r["plain_s"]), f"{r['build_s'] / r['plain_s']:.2f}"
+        lines.append(f"| {r['articles']:,} | {r['claims']:,} | {r['events']:,} | {r['html_pages']:,} | {fmt(r['core_s'])} | "
+                     f"{fmt(r['build_s'])} | {plain} | {ratio} | {r['peak_mib']:.0f} MiB | {1000 * r['build_s'] / r['html_pages']:.1f} ms |")
+    out = "\n".join(lines)
+    if len(rows) > 1:
+        growth = []
+        for a, b in zip(rows, rows[1:]):
+            f = b["articles"] / a["articles"]
+            growth.append(f"{a['articles']:,}→{b['articles']:,} articles (×{f:g}): core ×{b['core_s'] / a['core_s']:.1f}, "
+                          f"build ×{b['build_s'] / a['build_s']:.1f}")
+        out += "\n\nGrowth: " + "; ".join(growth) + "."
+    if preview:
+        out += (f"\n\nReal dossier ({ROOT.name}/content): core {preview['core_s']:.3f} s; `mkdocs serve` rebuild after one "
+                f"YAML edit ({preview['edited']}): {preview['rebuild_s']:.2f} s (initial serve build {preview['initial_s']:.2f} s).")
+    return out
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "--worker":
+        return worker(argv[1:])
+    p = argparse.ArgumentParser(description="Benchmark the dossier generator against plain MkDocs.")
+    p.add_argument("--sizes", default="10,100,1000,3000", help="article counts, comma-separated (default: %(default)s)")
+    p.add_argument("--runs", type=int, default=5, help="runs per figure for sizes below 1,000 (median; default 5)")
+    p.add_argument("--runs-large", type=int, default=3, help="runs per figure from 1,000 articles (default 3)")
+    p.add_argument("--plain-runs-large", type=int, default=1,
+                   help="runs of the plain MkDocs baseline from 1,000 articles (default 1: it takes minutes)")
+    p.add_argument("--plain-timeout", type=float, default=300, help="stop the plain MkDocs baseline after this many seconds (default 300)")
+    p.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs baseline")
+    p.add_argument("--no-preview", action="store_true", help="skip the preview rebuild on the real dossier")
+    p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="where results.json/results.md go")
+    a = p.parse_args(argv)
+    sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+    a.out.mkdir(parents=True, exist_ok=True)
+    logf = (a.out / "log.txt").open("w", encoding="utf-8")
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+        logf.write(msg + "\n")
+        logf.flush()
+
+    started = dt.datetime.now()
+    log(f"benchmark {started:%Y-%m-%d %H:%M}; {platform.python_implementation()} {platform.python_version()}; "
+        f"{os.cpu_count()} CPUs; {platform.machine()}")
+    rows, preview = [], None
+    with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
+        work = Path(tmp)
+        if not a.no_preview:
+            preview = bench_preview(a.runs, work, log)
+        for n in sizes:
+            rows.append(bench_size(n, a.runs if n < 1000 else a.runs_large, a.plain_timeout, not a.no_plain, work, log,
+                                   a.runs if n < 1000 else a.plain_runs_large))
+            (a.out / "results.json").write_text(json.dumps({"date": started.isoformat(timespec="minutes"), "cpus": os.cpu_count(),
+                                                            "rows": rows, "preview": preview}, indent=2))
+    text = table(rows, preview, a.plain_timeout)
+    text += (f"\n\nMeasured {started:%Y-%m-%d} on {os.cpu_count()} CPUs, Python {platform.python_version()}; medians of "
+             f"{a.runs} runs (from 1,000 articles: {a.runs_large}; plain MkDocs from 1,000 articles: {a.plain_runs_large}), "
+             "each in a fresh process.")
+    (a.out / "results.md").write_text(text + "\n", encoding="utf-8")
+    log("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

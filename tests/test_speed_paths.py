@@ -1,0 +1,141 @@
+"""The fast paths added for speed (issue 6) give exactly what the slow paths gave."""
+
+from __future__ import annotations
+
+import gc
+import itertools
+import posixpath
+from pathlib import Path
+
+import pytest
+
+from generator import core, yamlio
+from generator.errors import Problems
+from generator.render import _relpath, relative
+
+ROOT = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted([*ROOT.glob("content/**/*.yaml"), *Path(__file__).parent.glob("fixtures/**/*.yaml")])
+
+
+def _located(value):
+    """Data plus every position LMap/LList remember, for comparison."""
+    if isinstance(value, yamlio.LMap):
+        return ("map", value.pos, {k: (value.kpos[k], value.vpos[k], _located(v)) for k, v in value.items()})
+    if isinstance(value, yamlio.LList):
+        return ("list", value.pos, [(p, _located(v)) for p, v in zip(value.ipos, value)])
+    return (type(value).__name__, value)
+
+
+def _load(text: str, fast: bool, monkeypatch):
+    if not fast:
+        monkeypatch.setattr(yamlio, "_FastLoader", None)
+    problems = Problems()
+    data = yamlio.load_yaml(text, "content/x.yaml", problems)
+    monkeypatch.undo()
+    return _located(data), [p.format() for p in problems.all()]
+
+
+@pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_libyaml_and_python_parser_agree_on_content(path, monkeypatch):
+    text = path.read_text(encoding="utf-8")
+    assert _load(text, True, monkeypatch) == _load(text, False, monkeypatch)
+
+
+@pytest.mark.skipif(yamlio._FastLoader is None, reason="PyYAML without libyaml")
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: [x, y]\nc: {d: no, e: true, f: 2024-10-18, g: ~, h: 1.5}\n",
+    "- &a {x: 1}\n- *a\n- <<: *a\n  y: 2\n",
+    "a: 1\na: 2\n",                      # duplicate key
+    "a: b: c\n",                         # malformed
+    "a:\n\t- x\n",                       # tab
+    "a: !!python/object x\n",            # tag
+    "a: 'unclosed\n",
+    "x: &a [*a]\n",                      # recursive alias
+    "text: \"Ä ö ü – „Zitat“\"\nn: 0x1F\n",
+])
+def test_libyaml_and_python_parser_agree_on_edge_cases(text, monkeypatch):
+    assert _load(text, True, monkeypatch) == _load(text, False, monkeypatch)
+
+
+def test_relpath_matches_posixpath():
+    urls = ["", ".", "index.html", "a", "a/", "a/b", "a/b/", "a/b/c.html", "themen/", "themen/x/", "quellen/q-1/",
+            "chronologie/", "akteure/index.html", "../x"]
+    for to, base in itertools.product(urls, repeat=2):
+        start = base.rstrip("/") or "."
+        assert _relpath(to or ".", start) == posixpath.relpath(to or ".", start), (to, base)
+    assert relative("themen/a/", "quellen/b/") == "../../quellen/b/"
+
+
+def test_core_restores_the_garbage_collector():
+    assert gc.isenabled()
+    core.build(ROOT / "tests" / "fixtures" / "mini")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        core.build(ROOT / "tests" / "fixtures" / "mini")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
+    """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
+    from conftest import build_project, make_project  # noqa: E402
+
+    sites = {}
+    for fast in (True, False):
+        (tmp_path / str(fast)).mkdir()
+        proj = make_project(tmp_path / str(fast), fixture)
+        cfg = proj / "mkdocs.yml"
+        cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - dossier\n", f"  - dossier:\n      fast_html: {str(fast).lower()}\n"),
+                       encoding="utf-8")
+        sites[fast] = _site_files(build_project(proj))
+    assert sites[True].keys() == sites[False].keys()
+    different = [k for k in sites[True] if sites[True][k] != sites[False][k]]
+    assert not different
+
+
+def test_protect_html_leaves_unusual_blocks_to_markdown():
+    from generator.plugin import protect_html
+
+    text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
+            "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
+    out, blocks = protect_html(text)
+    assert blocks == ['<p class="a">x</p>', '<ul>\n<li id="a">1 <ul><li>2</li></ul></li>\n</ul>']  # not the <div>s
+    assert out.startswith("# T\n\n<!--dossier-raw-0-->\n\n<!--dossier-raw-1-->\n\n<p>a</p><p>b</p>\n")
+    assert protect_html("```\n\n<p>x</p>\n\n```\n") == ("```\n\n<p>x</p>\n\n```\n", [])
+
+
+def test_large_dossiers_keep_topics_out_of_the_navigation():
+    from types import SimpleNamespace
+
+    from generator.render import NAV_TOPICS_MAX, nav
+
+    def topics(n):
+        return {f"t{i}": SimpleNamespace(id=f"t{i}", order=i, title=f"Thema {i}") for i in range(n)}
+
+    small = nav(SimpleNamespace(topics=topics(NAV_TOPICS_MAX)))
+    assert len(small[1]["Themen"]) == NAV_TOPICS_MAX + 1
+    large = nav(SimpleNamespace(topics=topics(NAV_TOPICS_MAX + 1)))
+    assert large[1]["Themen"] == ["themen/index.md"]
+
+
+def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
+    from types import SimpleNamespace
+
+    from generator.plugin import SEARCH_ALL_MAX_SOURCES, search_excluded
+
+    pages = {"index.md": "", "chronologie.md": "", "quellen/index.md": "", "quellen/a.md": "", "akteure/index.md": "",
+             "akteure/b.md": "", "themen/c.md": ""}
+
+    def result(n):
+        return SimpleNamespace(dossier=SimpleNamespace(sources=dict.fromkeys(range(n))), pages=pages)
+
+    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES)) == set()
+    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES + 1)) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
