@@ -11,6 +11,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -455,16 +456,33 @@ def render(d: Dossier, ix: Index, options: Options) -> dict[str, str]:
 
 
 def group_events(events):
-    """[(year, [(month name or '', [events])])] in chronological order."""
-    years: dict[int, dict[int, list]] = {}
+    """[(heading, anchor, [(month name or '', [events])])] in chronological order.
+
+    An event within one calendar year goes under that year (and its month, when the date is
+    that precise). An event whose date spans several years, or is only a decade or century,
+    gets a heading of its own in its honest wording ("späte 1960er- und 1970er-Jahre",
+    "1965–1973") instead of pretending it belongs to its first year.
+    """
+    groups: dict[tuple, dict] = {}
     for e in events:
-        low = e.date.lower if e.date.start else e.date.upper
-        precise = e.date.start and e.date.start.precision in ("month", "day") and e.date.end and (
-            (e.date.end.upper.year, e.date.end.upper.month) == (low.year, low.month))
-        month = low.month if precise else 0
-        years.setdefault(low.year, {}).setdefault(month, []).append(e)
+        d = e.date
+        low = d.lower if d.start else d.upper
+        within_year = (d.start is None or d.end is None or d.lower.year == d.upper.year) and not any(
+            p.precision in ("decade", "century") for p in (d.start, d.end) if p)
+        if within_year:
+            heading, anchor = str(low.year), f"jahr-{low.year}"
+            precise = d.start and d.start.precision in ("month", "day") and d.end and (
+                (d.end.upper.year, d.end.upper.month) == (low.year, low.month))
+            month = low.month if precise else 0
+            key = (date(low.year, 1, 1), 0, "")
+        else:
+            heading = e.date_label or d.german()
+            key, anchor, month = (low, 1, heading), schema.slugify(f"zeitraum {heading}"), 0
+        g = groups.setdefault(key, {"heading": heading, "anchor": anchor, "months": {}})
+        g["months"].setdefault(month, []).append(e)
     out = []
-    for y in sorted(years):
-        months = [(MONTHS_DE[m - 1] if m else "", evs) for m, evs in sorted(years[y].items())]
-        out.append((y, months))
+    for key in sorted(groups):
+        g = groups[key]
+        months = [(MONTHS_DE[m - 1] if m else "", evs) for m, evs in sorted(g["months"].items())]
+        out.append((g["heading"], g["anchor"], months))
     return out

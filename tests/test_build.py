@@ -168,3 +168,27 @@ def test_inferred_metadata_is_marked_for_readers(real_site):
     assert "t-online (erschlossen)" in index
     dated = (real_site / "quellen/allianz-der-despoten/index.html").read_text(encoding="utf-8")
     assert "18. Oktober 2024 (erschlossen)" not in dated and "18. Oktober 2024" in dated
+
+
+def test_chronology_gives_a_multi_year_span_its_own_honest_heading(real_site):
+    """'späte 1960er und 1970er' must not be filed under a year the source never names."""
+    html = (real_site / "chronologie/index.html").read_text(encoding="utf-8")
+    assert '<h2 id="zeitraum-spaete-1960er-und-1970er-jahre">späte 1960er- und 1970er-Jahre</h2>' in html
+    assert 'id="jahr-1967"' not in html
+    assert '<h2 id="jahr-2024">2024</h2>' in html and '<h3 id="2024-10">Oktober 2024</h3>' in html
+
+
+def test_group_events_orders_spans_by_their_earliest_day():
+    from generator.edtf import parse
+    from generator.model import Event
+    from generator.render import group_events
+
+    def ev(i, date, label=None):
+        return Event(id=f"e{i}", date=parse(date), title="t", cite=[], date_label=label)
+
+    events = sorted([ev(1, "2024-10"), ev(2, "1965/1973"), ev(3, "196X"), ev(4, "2024-06-11/2024-06-20"), ev(5, "2024")],
+                    key=lambda e: e.date.sort_key())
+    groups = group_events(events)
+    assert [(h, a) for h, a, _ in groups] == [("1960er-Jahre", "zeitraum-1960er-jahre"), ("1965–1973", "zeitraum-1965-1973"),
+                                              ("2024", "jahr-2024")]
+    assert [(m, [e.id for e in evs]) for m, evs in groups[2][2]] == [("", ["e5"]), ("Juni", ["e4"]), ("Oktober", ["e1"])]

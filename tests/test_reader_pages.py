@@ -145,9 +145,13 @@ def test_chronology_lists_every_event_grouped_by_year_with_honest_dates(real_sit
     for e in dossier.events.values():
         assert f'id="{e.id}"' in html
         assert f'href="#{e.id}"' in html  # permalink
-    years = sorted({(e.date.lower if e.date.start else e.date.upper).year for e in dossier.events.values()})
-    for y in years:
-        assert f'id="jahr-{y}"' in html
+    # every event stands under a heading: its year, or for a multi-year span its own wording
+    for e in dossier.events.values():
+        d = e.date
+        if d.start and d.end and d.lower.year != d.upper.year:
+            assert f">{e.date_label or d.german()}</h2>" in html
+        else:
+            assert f'id="jahr-{(d.lower if d.start else d.upper).year}"' in html
     assert html.count('class="dossier-event__label">Geschehen:') == len(dossier.events)
     assert html.count('class="dossier-event__label">Berichtet:') == len(dossier.events)
     approx = [e for e in dossier.events.values() if e.date.approximate or e.date.is_interval or e.date.start.precision != "day"]
