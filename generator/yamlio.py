@@ -54,6 +54,31 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 
 
+_INDENT = re.compile(r"^ +", re.M)
+_COMPACT = re.compile(r"(?:[-?]\s+){%d}" % (MAX_DEPTH // 2))
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _may_nest_deeply(text: str) -> bool:
+    """Could this document nest deeper than MAX_DEPTH? A cheap over-estimate.
+
+    libyaml builds the node tree with C recursion and crashes the whole process (a
+    segmentation fault, no exception) on a few ten thousand levels of nesting, long before
+    any check of ours could run. Such a document is parsed by the pure-Python parser, which
+    reports it with a position. Each level of nesting needs a deeper indentation, a compact
+    '- '/'? ' on the same line, or an open bracket; quoted brackets only make the estimate
+    larger, which costs speed, never safety.
+    """
+    indent = max(map(len, _INDENT.findall(text)), default=0)
+    if indent > MAX_DEPTH or _COMPACT.search(text):
+        return True
+    depth = peak = 0
+    for ch in _FLOW.findall(text):
+        depth += 1 if ch in "[{" else -1
+        peak = max(peak, depth)
+    return indent + peak > MAX_DEPTH
+
+
 class LMap(dict):
     """A mapping that remembers positions: ``pos`` (the mapping), ``kpos``/``vpos`` per key."""
 
@@ -164,7 +189,7 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
     acceptable.
     """
     loader = None
-    if _FastLoader is not None:
+    if _FastLoader is not None and not _may_nest_deeply(text):
         try:
             loader = _FastLoader(text)
             loader.source_text = text
@@ -279,6 +304,8 @@ def _yaml_hint(message: str) -> str:
 
 
 _STR = "tag:yaml.org,2002:str"
+_FLOAT = "tag:yaml.org,2002:float"
+_GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
@@ -293,6 +320,10 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
     if isinstance(node, ScalarNode):
         try:
             # the common case skips construct_object: it is what construct_yaml_str returns
+            if node.tag == _FLOAT and not node.style and _GERMAN_THOUSANDS.match(node.value):
+                # "10.000" is ten thousand to a German editor and 10.0 to YAML: keep the text,
+                # so that the field's type check refuses it with a hint instead of a silent 10
+                return node.value
             value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
             # a plain scalar's style is None in PyYAML and '' in libyaml
             if isinstance(value, str) and (node.style in ("|", ">") or (

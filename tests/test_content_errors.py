@@ -75,6 +75,8 @@ CASES = [
      "content/sources/rekordernte.yaml:1:7: error: '../../etc/passwd' is not a plain file name in seeds/", ""),
     ("wrong-type", "content/figures/ernte.yaml", "value: 1200", "value: 1.200 Tonnen",
      "content/figures/ernte.yaml:6:12: error: expected a number, found text", "12000"),
+    ("german-thousands-separator", "content/figures/ernte.yaml", "value: 1200", "value: 1.200",
+     "content/figures/ernte.yaml:6:12: error: expected a number, found text", "12000 (not 12.000)"),
     ("bad-enum", "content/topics/ernte.yaml", "status: umstritten", "status: umstriten",
      "content/topics/ernte.yaml:23:17: error: 'umstriten' is not one of:", "did you mean 'umstritten'?"),
     ("furniture-missing", "content/sources/rekordernte.yaml", '{line: "Auch interessant", kind: related}',

@@ -342,3 +342,20 @@ def test_a_tag_in_a_content_file_gives_one_message_and_no_follow_up_errors(tmp_p
         "- id: x\n  term: !!python/object/apply:os.system ['id']\n  definition: x\n", encoding="utf-8")
     assert only_error(proj).startswith("content/glossary/evil.yaml:2:9: error: unsupported YAML tag "
                                        "'tag:yaml.org,2002:python/object/apply:os.system'")
+
+
+@pytest.mark.parametrize("doc", ["[" * 30000 + "]" * 30000, "- " * 200000 + "x", "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400))])
+def test_extreme_nesting_is_a_content_error_not_a_crash(tmp_path, doc):
+    """libyaml recurses in C and kills the process (SIGSEGV) on such files; they must take
+    the pure-Python path and come back as one positioned error. Run as a subprocess so a
+    regression fails this test instead of killing the test run."""
+    import subprocess
+    import sys
+
+    proj = make_project(tmp_path)
+    (proj / "content/glossary/glossar.yaml").write_text(doc, encoding="utf-8")
+    dossier = str(Path(sys.executable).parent / "dossier")
+    r = subprocess.run([dossier, "--root", str(proj), "check"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1, (r.returncode, r.stderr[-500:])
+    assert r.stderr.startswith("content/glossary/glossar.yaml"), r.stderr[:300]
+    assert "nested" in r.stderr and "Traceback" not in r.stderr
