@@ -91,6 +91,17 @@ def source_date_epoch(root: Path) -> str | None:
     return value if out.returncode == 0 and value.isdigit() else None
 
 
+def replaceable_site(target: Path) -> bool:
+    """Only a missing path, an empty folder or a previous site may be replaced by a build:
+    '--site-dir .git' or '--site-dir mkdocs.yml' must never be swapped away."""
+    if not target.exists():
+        return True
+    if not target.is_dir() or target.is_symlink():
+        return False
+    names = {p.name for p in target.iterdir()}
+    return not names or {"index.html", "sitemap.xml"} <= names
+
+
 def cmd_build(args) -> int:
     """Build into a temporary folder beside the target and swap it in only on success."""
     from mkdocs.commands.build import build as mkdocs_build
@@ -109,9 +120,9 @@ def cmd_build(args) -> int:
     if epoch is not None:
         os.environ["SOURCE_DATE_EPOCH"] = epoch  # MkDocs reads it for page dates and sitemap.xml.gz
     target = (root / args.site_dir).resolve()
-    if target == root or target in root.parents or target.name in ("", ".", "..") or \
-            target in {(root / d).resolve() for d in (args.content, args.seeds, "generator", "site_theme", "tests")}:
-        print(f"refusing to build into {target}: it would replace a project folder", file=sys.stderr)
+    if target == root or target in root.parents or not replaceable_site(target):
+        print(f"refusing to build into {target}: it exists and is not a site built before "
+              "(an empty folder, or one with index.html and sitemap.xml)", file=sys.stderr)
         return EXIT_USAGE
     # Content first: errors are reported compiler style (exit 1) before MkDocs is involved.
     checked = core.check(root, args.content, args.seeds)
@@ -140,6 +151,9 @@ def cmd_build(args) -> int:
         print(str(exc), file=sys.stderr)
         print(f"build failed; {target} was left as it was", file=sys.stderr)
         return EXIT_CONTENT if "content error" in str(exc) else EXIT_BUILD
+    except KeyboardInterrupt:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     except Exception as exc:  # Abort, ConfigurationError, OSError, a theme bug: never a half site
         shutil.rmtree(tmp, ignore_errors=True)
         known = isinstance(exc, (Abort, ConfigurationError))

@@ -278,12 +278,20 @@ def test_build_replaces_site_only_on_success(tmp_path):
     assert sorted(p.name for p in proj.iterdir() if p.name.startswith(".site")) == []  # no leftovers
 
 
-def test_build_refuses_to_replace_a_project_folder(tmp_path):
+def test_build_refuses_to_replace_anything_but_a_previous_site(tmp_path):
     proj = make_project(tmp_path)
-    for target in ("content", ".", "seeds"):
+    (proj / ".git").mkdir()
+    (proj / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    for target in ("content", ".", "seeds", ".git", "mkdocs.yml", "site_theme", ".."):
         r = run("build", "--site-dir", target, cwd=proj)
-        assert r.returncode == 2 and "refusing to build into" in r.stderr
-    assert (proj / "content/dossier.yaml").is_file()
+        assert r.returncode == 2 and "refusing to build into" in r.stderr, (target, r.stderr)
+    assert (proj / "content/dossier.yaml").is_file() and (proj / ".git/HEAD").is_file()
+    assert (proj / "mkdocs.yml").is_file()
+    # a new folder, an empty one and a previous site are fine
+    (proj / "leer").mkdir()
+    for target in ("neu", "leer", "neu"):
+        r = run("build", "--site-dir", target, cwd=proj)
+        assert r.returncode == 0, (target, r.stderr)
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -308,20 +316,21 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
     assert str(tmp_path) not in "".join(v.decode("utf-8", "replace") for v in ta.values())
 
 
-def test_build_takes_the_date_from_the_last_commit_when_source_date_epoch_is_unset(tmp_path):
+def test_build_takes_the_date_from_the_last_commit_when_source_date_epoch_is_unset(tmp_path, monkeypatch):
     from generator.cli import source_date_epoch
 
-    env = dict(os.environ)
-    env.pop("SOURCE_DATE_EPOCH", None)
-    out = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True)
-    if out.returncode == 0:
-        saved = os.environ.pop("SOURCE_DATE_EPOCH", None)
-        try:
-            assert source_date_epoch(ROOT) == out.stdout.strip()
-        finally:
-            if saved is not None:
-                os.environ["SOURCE_DATE_EPOCH"] = saved
-    assert run("build", cwd=make_project(tmp_path), env={"SOURCE_DATE_EPOCH": "yesterday"}).returncode == 2
+    proj = make_project(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert source_date_epoch(proj) is None  # not a git checkout, no variable: MkDocs' own default
+    git_env = {**os.environ, "GIT_AUTHOR_DATE": "@1729251300 +0000", "GIT_COMMITTER_DATE": "@1729251300 +0000",
+               "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+               "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(["git", "-C", str(proj), *cmd], check=True, env=git_env, capture_output=True)
+    assert source_date_epoch(proj) == "1729251300"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert source_date_epoch(proj) == "1700000000"  # the variable wins
+    assert run("build", cwd=proj, env={"SOURCE_DATE_EPOCH": "yesterday"}).returncode == 2
 
 
 def test_make_build_and_preview_use_the_atomic_build():
