@@ -88,7 +88,12 @@
   function highlightTarget() {
     var old = document.querySelectorAll(".dossier-quote.is-target");
     for (var i = 0; i < old.length; i++) old[i].classList.remove("is-target");
-    var id = decodeURIComponent((location.hash || "").slice(1));
+    var id;
+    try {
+      id = decodeURIComponent((location.hash || "").slice(1));
+    } catch (e) {
+      return; // a malformed address (e.g. '#%E0') must not stop the rest of the page script
+    }
     if (!/^q-[0-9a-f]+$/.test(id)) return;
     var marks = document.querySelectorAll("mark." + id);
     for (var j = 0; j < marks.length; j++) marks[j].classList.add("is-target");
@@ -122,7 +127,7 @@
       var kids = root.children;
       for (var k = 0; k < kids.length; k++) {
         var el = kids[k];
-        if (el.tagName === "H2" && /^jahr-/.test(el.id)) { h2 = el; h3 = null; seen.push([el, false]); }
+        if (el.tagName === "H2" && /^(jahr|zeitraum)-/.test(el.id)) { h2 = el; h3 = null; seen.push([el, false]); }
         else if (el.tagName === "H3" && h2) { h3 = el; seen.push([el, false]); }
         else if (el.classList.contains("dossier-timeline")) {
           var vis = el.querySelector("li.dossier-event:not([hidden])") !== null;

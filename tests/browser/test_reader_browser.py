@@ -131,6 +131,11 @@ def test_chronology_filter_by_topic_and_actor_with_the_keyboard(browser, base_ur
         has = any(d.events[i].date.lower.year == year or (d.events[i].date.start is None and d.events[i].date.upper.year == year) for i in expected)
         assert h.is_visible() == has, year
 
+    for h in page.locator("h2[id^='zeitraum-']").all():  # so do spans across years without one
+        label = h.inner_text()
+        has = any((d.events[i].date_label or d.events[i].date.german()) == label for i in expected)
+        assert h.is_visible() == has, label
+
     actor = page.locator("#filter-akteur")
     actor.select_option(index=0)
     topic.select_option("")
@@ -219,3 +224,9 @@ def test_citation_preview_fits_a_375_px_screen(browser, base_url):
     box = tip.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 375
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_malformed_address_does_not_break_the_page_script(browser, base_url):
+    page = browser.page(base_url + MAIN_PAGES["chronology"] + "#%E0")
+    page.locator("form.dossier-filter").wait_for(state="visible")
+    assert page.js_errors == []
