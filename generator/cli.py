@@ -40,9 +40,13 @@ def cmd_check(args) -> int:
     result = core.check(root, args.content, args.seeds)
     _print_problems(result.problems)
     if args.coverage:
-        from .coverage import coverage, report
+        from .coverage import coverage, report, uncovered_numbers
 
         print(report(coverage(result.dossier)))
+        numbers = uncovered_numbers(result.dossier)
+        print(f"numbers in article bodies cited by nothing: {len(numbers)}")
+        for u in numbers:
+            print(f"  {u.format()}")
     d = result.dossier
     n_err, n_warn = len(result.errors), len(result.warnings)
     summary = (f"{len(d.sources)} sources, {len(d.topics)} topics, {len(d.claims)} claims, {len(d.events)} events, "

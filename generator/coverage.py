@@ -1,11 +1,17 @@
-"""Coverage for editors: which paragraphs of each article are cited at least once.
+"""Coverage for editors: what of each article is not yet annotated.
 
-``dossier check --coverage`` prints it; the editor preview (``mkdocs serve``) shows the same
-information in the article itself (uncited paragraphs marked).
+* which paragraphs are cited at least once;
+* which numbers in the article bodies no citation covers. A number counts as covered when a
+  quoted passage contains that very occurrence, so a number repeated in another sentence
+  needs its own citation.
+
+``dossier check --coverage`` prints both; the editor preview (``mkdocs serve``) shows the
+paragraph coverage in the article itself (uncited paragraphs marked).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .model import Dossier
@@ -44,6 +50,42 @@ def coverage(d: Dossier) -> list[SourceCoverage]:
         hit = cited.get(sid, set())
         out.append(SourceCoverage(sid, src.article.path, len(numbers), len(hit & set(numbers)), counts.get(sid, 0),
                                   [n for n in numbers if n not in hit]))
+    return out
+
+
+#: digits with German thousands/decimal separators, e.g. 10.000 / 1,2 / 152-mm counts as 152
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    source: str
+    path: str
+    line: int
+    paragraph: str  # anchor, e.g. "p3"
+    number: str
+    context: str
+
+    def format(self) -> str:
+        where = f"¶{self.paragraph[1:]}" if self.paragraph.startswith("p") else self.paragraph
+        return f"{self.path}:{self.line}: number {self.number} in {where} is cited by no claim, event or figure: „{self.context}“"
+
+
+def uncovered_numbers(d: Dossier) -> list[Uncovered]:
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for _owner, c in d.all_citations():
+        if c.block is not None:
+            spans.setdefault((c.source, c.block.anchor), []).append((c.start, c.end))
+    out = []
+    for sid, src in sorted(d.sources.items()):
+        if src.article is None:
+            continue
+        for block in src.article.body:
+            cov = spans.get((sid, block.anchor), [])
+            for m in NUMBER.finditer(block.text):
+                if not any(a <= m.start() and m.end() <= b for a, b in cov):
+                    ctx = block.text[max(0, m.start() - 40): m.end() + 40]
+                    out.append(Uncovered(sid, src.article.path, block.line, block.anchor, m.group(0), ctx))
     return out
 
 

@@ -196,9 +196,3 @@ def german(e: EDTF) -> str:
             return f"{s.lower.day}. bis {_point_de(t)}"
         return f"{_point_de(s, with_year=False)} bis {_point_de(t)}"
     return f"{_point_de(s)} bis {_point_de(t)}"
-
-
-def month_key(e: EDTF) -> tuple[int, int]:
-    """(year, month) under which a date is grouped in the chronology: its earliest month."""
-    low = e.lower if e.start else e.upper
-    return (low.year, low.month if (e.start and e.start.precision in ("month", "day")) or e.is_interval else 0)

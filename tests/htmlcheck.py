@@ -15,8 +15,6 @@ class _Page(HTMLParser):
         self.links: list[tuple[str, dict]] = []
         self.title = ""
         self._in_title = False
-        self.head_scripts: list[str] = []
-        self._in_head = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -26,14 +24,10 @@ class _Page(HTMLParser):
             self.links.append((a["href"], a))
         if tag == "title":
             self._in_title = True
-        if tag == "head":
-            self._in_head = True
 
     def handle_endtag(self, tag):
         if tag == "title":
             self._in_title = False
-        if tag == "head":
-            self._in_head = False
 
     def handle_data(self, data):
         if self._in_title:

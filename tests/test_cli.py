@@ -101,6 +101,9 @@ def test_coverage_names_the_share_and_the_uncited_paragraphs(tmp_path):
     assert "rekordernte    2/3    66.7 %    6 citations  uncited: ¶3" in r.stdout
     [row] = coverage(core.check(proj).dossier)
     assert (row.paragraphs, row.cited, row.uncited) == (3, 2, [3])
+    # ¶3 holds "September 2024": a number that no citation covers any more
+    assert "numbers in article bodies cited by nothing: 1" in r.stdout
+    assert "seeds/artikel.txt:14: number 2024 in ¶3 is cited by no claim, event or figure" in r.stdout
 
 
 def test_coverage_of_the_real_dossier_lists_every_source():

@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT
 from generator import core
-from generator.quality import NUMBER, paragraph_coverage, uncovered_numbers
+from generator.coverage import NUMBER, coverage, uncovered_numbers
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +46,9 @@ def test_number_pattern_reads_german_figures():
 
 
 def test_every_paragraph_is_cited_at_least_once(dossier):
-    cov = paragraph_coverage(dossier)
-    assert len(cov) == 5
-    assert {sid: c for sid, c in cov.items() if c[0] < c[1]} == {}
+    rows = coverage(dossier)
+    assert len(rows) == 5
+    assert {r.source: r.uncited for r in rows if r.uncited} == {}
 
 
 # Names as the five articles spell them (read from seeds/; variants are other spellings of the
