@@ -138,24 +138,38 @@ def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
     return blocks
 
 
-def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
-    rel = f"{seeds_dir}/{filename}"
-    path = root / seeds_dir / filename
-    if path.is_symlink() or path.resolve().parent != (root / seeds_dir).resolve():
-        problems.error(Pos(rel), "article file is a symbolic link; it is not read",
-                       "copy the article itself into the seeds folder")
+def read_text_file(path: Path, rel: str, problems: Problems, *, limit: int, what: str, fix_link: str,
+                   fix_size: str) -> str | None:
+    """Read an input file safely: never through a symbolic link (it could point anywhere on
+    the build machine), refused before reading when too large, then strict UTF-8."""
+    if path.is_symlink():
+        problems.error(Pos(rel), f"{what} is a symbolic link; it is not read", fix_link)
+        return None
+    if not path.is_file():
+        problems.error(Pos(rel), f"expected a {what} here, found a folder or special file", "rename or remove it")
         return None
     size = path.stat().st_size
-    if size > MAX_SEED_BYTES:  # refused before reading it
-        problems.error(Pos(rel), f"article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}",
-                       "a news article is a few kilobytes: check that this is the right file")
+    if size > limit:
+        problems.error(Pos(rel), f"{what} is {size:,} bytes, more than the limit of {limit:,}", fix_size)
         return None
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(Pos(rel), f"article file cannot be read: {exc.strerror}", "check the file's permissions")
+        problems.error(Pos(rel), f"{what} cannot be read: {exc.strerror}", "check the file's permissions")
         return None
-    raw = decode_seed(data, rel, problems)
+    return decode_utf8(data, rel, problems, limit=limit, what=what)
+
+
+def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
+    rel = f"{seeds_dir}/{filename}"
+    path = root / seeds_dir / filename
+    if not path.is_symlink() and path.resolve().parent != (root / seeds_dir).resolve():
+        problems.error(Pos(rel), "article file is not in the seeds folder; it is not read",
+                       "copy the article itself into the seeds folder")
+        return None
+    raw = read_text_file(path, rel, problems, limit=MAX_SEED_BYTES, what="article file",
+                         fix_link="copy the article itself into the seeds folder",
+                         fix_size="a news article is a few kilobytes: check that this is the right file")
     if raw is None:
         return None
     article = Article(rel, raw, split_blocks(raw, furniture))

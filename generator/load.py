@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import schema
-from .article import Article, closest_passage, decode_utf8, find_all, load_article, locate, normalize
+from .article import Article, closest_passage, find_all, load_article, locate, normalize, read_text_file
 from .errors import Pos, Problems
 from .model import Citation, Dossier
 from .schema import KINDS, Ctx, Invalid
@@ -17,23 +17,8 @@ IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
 
 
 def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
-    if path.is_symlink():  # a link could point anywhere on the build machine
-        problems.error(Pos(rel), "content file is a symbolic link; it is not read", "replace the link by the file itself")
-        return None
-    if not path.is_file():
-        problems.error(Pos(rel), "expected a YAML file here, found a folder or special file", "rename or remove it")
-        return None
-    size = path.stat().st_size
-    if size > MAX_CONTENT_BYTES:  # refused before reading it
-        problems.error(Pos(rel), f"content file is {size:,} bytes, more than the limit of {MAX_CONTENT_BYTES:,}",
-                       "split it into several files")
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Pos(rel), f"content file cannot be read: {exc.strerror}", "check the file's permissions")
-        return None
-    return decode_utf8(data, rel, problems, limit=MAX_CONTENT_BYTES, what="content file")
+    return read_text_file(path, rel, problems, limit=MAX_CONTENT_BYTES, what="content file",
+                          fix_link="replace the link by the file itself", fix_size="split it into several files")
 
 
 def content_files(content: Path) -> list[Path]:

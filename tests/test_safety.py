@@ -320,7 +320,7 @@ def test_folders_where_files_belong_are_reported_not_crashed_on(tmp_path):
     (proj / "seeds/ordner.txt").mkdir()
     edit(proj, "content/sources/rekordernte.yaml", "file: artikel.txt", "file: ordner.txt")
     errors = [e.format() for e in core.check(proj).errors]
-    assert "content/topics/ordner.yaml: error: expected a YAML file here, found a folder or special file" in "\n".join(errors)
+    assert "content/topics/ordner.yaml: error: expected a content file here, found a folder or special file" in "\n".join(errors)
     assert any(e.startswith("content/sources/rekordernte.yaml:1:7: error: article file seeds/ordner.txt does not exist")
                for e in errors), errors
 
