@@ -63,6 +63,9 @@ def cmd_check(args) -> int:
 
 def cmd_export(args) -> int:
     """Write the generated page tree as plain Markdown files (for other renderers)."""
+    if not Path(args.root).is_dir():
+        print(f"{args.root}: no such folder", file=sys.stderr)
+        return EXIT_USAGE
     result = core.build(Path(args.root), args.content, args.seeds)
     _print_problems(result.problems)
     if not result.ok:

@@ -83,6 +83,7 @@ def test_check_passes_on_the_real_dossier():
 def test_usage_errors_exit_with_2():
     assert run("chek").returncode == 2
     assert run("--root", "/nonexistent/folder", "check").returncode == 2
+    assert run("--root", "/nonexistent/folder", "export", "/tmp/nowhere").returncode == 2
     assert run("new-source").returncode == 2
 
 
