@@ -139,3 +139,41 @@ def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
 
     assert search_excluded(result(SEARCH_ALL_MAX_SOURCES)) == set()
     assert search_excluded(result(SEARCH_ALL_MAX_SOURCES + 1)) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
+
+
+@pytest.mark.parametrize("fixture", ["tests/fixtures/mini", "."], ids=["mini", "real-dossier"])
+def test_parallel_render_gives_the_serial_pages(fixture):
+    from generator import index, load, render
+
+    d, problems = load.load(ROOT / fixture, "content", "seeds")
+    assert not [p for p in problems.all() if p.severity == "error"]
+    ix = index.Index.build(d)
+    serial = render.render(d, ix, render.Options(), parallel=False)
+    parallel = render.render(d, ix, render.Options(), parallel=True)
+    assert list(parallel.items()) == list(serial.items())  # same texts, same order
+
+
+def test_parallel_render_reports_a_failure_in_the_second_process():
+    from generator.render import _render_parallel
+
+    def emit(job):
+        if job == "bad":
+            raise ValueError("kaputt")
+        return job.upper()
+
+    assert _render_parallel(["a", "b", "c"], emit) == ["A", "B", "C"]
+    with pytest.raises((RuntimeError, ValueError), match="kaputt"):
+        _render_parallel(["bad"] * 4, emit)
+
+
+def test_only_large_dossiers_render_in_two_processes(monkeypatch):
+    from generator import render
+
+    calls = []
+    monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
+    core.build(ROOT)  # the real dossier: under PARALLEL_MIN_PAGES pages
+    assert calls == []
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(render, "_can_fork", lambda: True)
+    core.build(ROOT)
+    assert len(calls) == 1 and calls[0] >= 10
