@@ -177,3 +177,36 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch):
     monkeypatch.setattr(render, "_can_fork", lambda: True)
     core.build(ROOT)
     assert len(calls) == 1 and calls[0] >= 10
+
+
+@pytest.mark.parametrize("front", [
+    'title: "Thema"\npage_kind: topic\n',
+    'title: "A \\"b\\" \\\\ c\\td"\ndossier_cited: [{"@type": "NewsArticle", "headline": "Ä – „x“ # y: z"}]\n',
+    'dossier_cited: []\ndossier_modified: "2024-10-18"\n',
+    'page_kind: yes\n',                      # YAML 1.1 boolean
+    'page_kind: null\n',
+    'n: 12\n',                               # a number
+    'x: [1.5e3]\n',
+    'title: "a\u2028b"\n',                   # a line break for YAML inside quotes
+    'title: "a\x85b"\n',
+    'search:\n  exclude: true\n',            # more than one line per key
+    'title: {"k": null}\n',
+    'title: "x"\ntitle: "y"\n',               # duplicate key: the last wins in both
+])
+@pytest.mark.parametrize("rest", ["# Titel\n\nText\n", "\n\n# Titel\n", "Key: value\n\n# Titel\n", "---\na: 1\n---\n"])
+def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
+    from mkdocs.utils import meta
+
+    from generator.plugin import split_front_matter
+
+    text = f"---\n{front}---\n{rest}"
+    split = split_front_matter(text)
+    if split is not None:  # else MkDocs reads the page itself
+        assert split == meta.get_data(text)
+
+
+def test_front_matter_fast_path_takes_the_generated_kind():
+    from generator.plugin import split_front_matter
+
+    text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
+    assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
