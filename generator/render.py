@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 import jinja2
 import markdown as md_lib
@@ -426,11 +427,22 @@ PARALLEL_MIN_PAGES = 400
 def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
     """All pages, in navigation order. ``parallel``: None decides by size (PARALLEL_MIN_PAGES);
     True/False force it (tests compare the two)."""
+    return render_with(d, ix, options, {}, parallel)[0]
+
+
+def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
+                parallel: bool | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
+    second process with the pages when there is one."""
     r = Renderer(d, ix, options)
-    jobs = _jobs(d, r)
+    # the extra tasks first: one process runs them while the other starts on the pages
+    jobs: list = [*extra.values(), *_jobs(d, r)]
+    n = len(extra)
     mod = jsonld.modified(d)
 
-    def emit(job: tuple[str, str, dict]) -> str:
+    def emit(job) -> Any:
+        if callable(job):
+            return job()
         template, path, ctx = job
         numbers = CiteNumbers()
         text = r.env.get_template(template).render(here=path, r=r, num=numbers, **ctx)
@@ -440,9 +452,9 @@ def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None
         return text
 
     if parallel is None:
-        parallel = len(jobs) >= PARALLEL_MIN_PAGES and _can_fork()
-    texts = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
-    return {path: text for (_, path, _), text in zip(jobs, texts)}
+        parallel = len(jobs) - n >= PARALLEL_MIN_PAGES and _can_fork()
+    done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
+    return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])}, dict(zip(extra, done[:n])))
 
 
 def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
@@ -483,7 +495,8 @@ def _can_fork() -> bool:
 
 
 def _render_parallel(jobs: list, emit) -> list[str]:
-    """Render the pages in this process and a forked child; same texts, same order.
+    """Render the pages (and run any callable jobs) in this process and a forked child; same
+    results, same order.
 
     Pages are independent of each other (each has its own CiteNumbers; the caches on the
     Renderer and relative() only memoise pure functions), so where a page is rendered cannot

@@ -210,3 +210,14 @@ def test_front_matter_fast_path_takes_the_generated_kind():
 
     text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
     assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
+
+
+def test_extra_tasks_run_alongside_the_pages():
+    from generator import index, load, render
+
+    d, _ = load.load(ROOT, "content", "seeds")
+    ix = index.Index.build(d)
+    for parallel in (False, True):
+        pages, extra = render.render_with(d, ix, render.Options(), {"a": lambda: b"A", "b": lambda: 2}, parallel)
+        assert pages == render.render(d, ix, render.Options(), parallel=False)
+        assert extra == {"a": b"A", "b": 2}
