@@ -221,3 +221,41 @@ def test_extra_tasks_run_alongside_the_pages():
         pages, extra = render.render_with(d, ix, render.Options(), {"a": lambda: b"A", "b": lambda: 2}, parallel)
         assert pages == render.render(d, ix, render.Options(), parallel=False)
         assert extra == {"a": b"A", "b": 2}
+
+
+def _link_to_claims(proj: Path, anchors: list[str]) -> None:
+    """A method page (theme override of its template) with Markdown links into a topic page."""
+    src = (ROOT / "generator" / "templates" / "method.md.j2").read_text(encoding="utf-8")
+    links = "\n\n" + "\n\n".join(f"[Aussage](themen/ernte.md#{a})" for a in anchors) + "\n"
+    (proj / "site_theme" / "dossier").mkdir(parents=True, exist_ok=True)
+    (proj / "site_theme" / "dossier" / "method.md.j2").write_text(src + links, encoding="utf-8")
+
+
+def test_anchors_inside_raw_blocks_still_satisfy_anchor_validation(tmp_path):
+    from conftest import build_project, make_project  # noqa: E402
+
+    proj = make_project(tmp_path, "mini")
+    _link_to_claims(proj, ["ernte-gemeinde", "ernte-verband"])  # ids inside raw HTML blocks
+    site = build_project(proj)  # strict: an unknown anchor would be a warning
+    assert 'href="../themen/ernte/#ernte-gemeinde"' in (site / "methode" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.expect_warnings
+def test_unknown_anchors_into_generated_pages_are_still_reported(tmp_path, no_unexpected_warnings):
+    from conftest import build_project, make_project  # noqa: E402
+
+    proj = make_project(tmp_path, "mini")
+    _link_to_claims(proj, ["ernte-gemeinde", "gibt-es-nicht"])
+    build_project(proj, strict=False)
+    messages = [r.getMessage() for r in no_unexpected_warnings.records]
+    assert any("gibt-es-nicht" in m for m in messages) and not any("ernte-gemeinde" in m for m in messages), messages
+
+
+def test_restore_html_returns_where_the_blocks_stand():
+    from generator.plugin import anchor_ids, restore_html
+
+    blocks = ['<p id="a">x</p>', '<ul>\n<li id="b&amp;c">y</li>\n</ul>']
+    text, spans = restore_html('<h1 id="t">T</h1>\n<!--dossier-raw-0-->\n<p>m</p>\n<!--dossier-raw-1-->\n', blocks)
+    assert text == f'<h1 id="t">T</h1>\n{blocks[0]}\n<p>m</p>\n{blocks[1]}\n'
+    assert [text[a:b] for a, b in spans] == blocks
+    assert anchor_ids(text, spans) == {"a", "b&c"}
