@@ -23,7 +23,8 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from .core import Result, build
 from .errors import ContentError
-from .render import PAGES, Options
+from .render import PAGES, PARALLEL_MIN_PAGES, Options, _can_fork
+from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
 
@@ -52,6 +53,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.unsearched: set[str] = set()
         self.raw_blocks: dict[str, list[str]] = {}
         self.front: dict[str, dict] = {}
+        self.search_jobs: ParallelSearch | None = None
         #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
         self.unscanned: dict[str, tuple] = {}
 
@@ -140,7 +142,31 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             page, text, spans = self.unscanned[uri]
             page.present_anchor_ids.update(anchor_ids(text, spans))
         self.unscanned = {}
+        self._start_search_jobs(config, files)
         return env
+
+    def _start_search_jobs(self, config, files) -> None:
+        """From PARALLEL_MIN_PAGES pages on, under 'mkdocs build': search indexing in a second
+        process (see searchjobs). Every page's HTML is final by on_env."""
+        if self.command != "build" or len(self.generated) < PARALLEL_MIN_PAGES or not _can_fork():
+            return
+        index = search_index_of(config)
+        if index is None:
+            return
+        pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None
+                 and not (f.page.meta.get("search") or {}).get("exclude")]
+        self.search_jobs = ParallelSearch(index, pages)
+
+    def _stop_search_jobs(self) -> None:
+        if self.search_jobs is not None:
+            self.search_jobs.close()
+            self.search_jobs = None
+
+    def on_post_build(self, *, config) -> None:
+        self._stop_search_jobs()
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_search_jobs()
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.config.content_dir, self.config.seeds_dir):

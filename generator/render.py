@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import posixpath
 import re
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -491,7 +492,11 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
 
 
 def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+    """A second process helps (more than one CPU) and can be forked safely: 'fork' exists and
+    this process has no other threads (e.g. 'mkdocs serve' has its server threads; a child
+    forked there could inherit a lock another thread holds)."""
+    return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
 
 
 def _render_parallel(jobs: list, emit) -> list[str]:

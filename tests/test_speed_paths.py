@@ -259,3 +259,62 @@ def test_restore_html_returns_where_the_blocks_stand():
     assert text == f'<h1 id="t">T</h1>\n{blocks[0]}\n<p>m</p>\n{blocks[1]}\n'
     assert [text[a:b] for a, b in spans] == blocks
     assert anchor_ids(text, spans) == {"a", "b&c"}
+
+
+@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
+    """Above PARALLEL_MIN_PAGES pages Material's search parser runs in a forked child
+    (searchjobs); the site, search index included, is the same as a serial build."""
+    from conftest import build_project, make_project  # noqa: E402
+
+    from generator import plugin, searchjobs
+
+    used = []
+    close = searchjobs.ParallelSearch.close
+    monkeypatch.setattr(searchjobs.ParallelSearch, "close", lambda self: used.append(self.used) or close(self))
+    sites = {}
+    for parallel in (False, True):
+        if parallel:
+            monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 1)
+            monkeypatch.setattr(plugin, "_can_fork", lambda: True)
+        (tmp_path / str(parallel)).mkdir()
+        sites[parallel] = _site_files(build_project(make_project(tmp_path / str(parallel), fixture)))
+    assert len(used) == 1 and used[0] > 5  # the child's sections were used, for every searched page
+    assert sites[True].keys() == sites[False].keys()
+    assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
+
+
+def test_real_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
+    from conftest import build_project, make_project  # noqa: E402
+
+    from generator import searchjobs
+
+    started = []
+    monkeypatch.setattr(searchjobs.ParallelSearch, "__init__", lambda self, *a: started.append(1))
+    build_project(make_project(tmp_path, None))
+    assert started == []
+
+
+def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    from generator.searchjobs import ParallelSearch
+
+    def page(uri, html):
+        return SimpleNamespace(file=SimpleNamespace(src_uri=uri), content=html, meta={}, toc=[], url=uri, title=uri)
+
+    pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p>'), page("b/", "<p>alt</p>")]
+    index = SearchIndex()
+    jobs = ParallelSearch(index, pages)
+    pages[1].content = "<p>neu</p>"
+    for p in pages:
+        index.add_entry_from_context(p)
+    jobs.close()
+    assert jobs.used == 1
+    assert "add_entry_from_context" not in vars(index)
+    serial = SearchIndex()
+    for p in pages:
+        serial.add_entry_from_context(p)
+    assert index.entries == serial.entries and serial.entries[-1]["text"] == "<p>neu</p>"
