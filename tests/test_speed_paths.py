@@ -305,14 +305,15 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
     def page(uri, html):
         return SimpleNamespace(file=SimpleNamespace(src_uri=uri), content=html, meta={}, toc=[], url=uri, title=uri)
 
-    pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p>'), page("b/", "<p>alt</p>")]
+    pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p><h2 id="g" data-search-exclude>G</h2><p>x</p>'),
+             page("c/", '<p>ohne Titel</p><h2 id="h">H</h2>'), page("b/", "<p>alt</p>")]
     index = SearchIndex()
     jobs = ParallelSearch(index, pages)
-    pages[1].content = "<p>neu</p>"
+    pages[2].content = "<p>neu</p>"
     for p in pages:
         index.add_entry_from_context(p)
     jobs.close()
-    assert jobs.used == 1
+    assert jobs.used == 2
     assert "add_entry_from_context" not in vars(index)
     serial = SearchIndex()
     for p in pages:
