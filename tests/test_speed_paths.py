@@ -319,3 +319,23 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
     for p in pages:
         serial.add_entry_from_context(p)
     assert index.entries == serial.entries and serial.entries[-1]["text"] == "<p>neu</p>"
+
+
+@pytest.mark.parametrize("text", [
+    "a: [1, 2, {b: c}]\n",
+    "a: " + "[" * 70 + "]" * 70 + "\n",     # too deep
+    "a: [" + ", ".join(["x"] * 200_010) + "]\n",  # too many values
+])
+def test_node_count_without_anchors_takes_the_short_path(text):
+    """Without an anchor there is no alias: the short count gives the same result or error."""
+    from yaml.nodes import MappingNode
+
+    loader = yamlio._Loader(text)
+    node = loader.get_single_node()
+    outcomes = []
+    for aliases in (True, False):
+        try:
+            outcomes.append(yamlio._expanded_size(node, aliases))
+        except yamlio._TooDeep as exc:
+            outcomes.append(("deep", exc.node.start_mark.index))
+    assert outcomes[0] == outcomes[1] and isinstance(node, MappingNode)
