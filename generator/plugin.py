@@ -23,7 +23,7 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from .core import Result, build
 from .errors import ContentError
-from .render import PAGES, PARALLEL_MIN_PAGES, Options, _can_fork
+from .render import PAGES, PARALLEL_MIN_PAGES, Options, can_fork
 from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
@@ -152,7 +152,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def _start_search_jobs(self, config, files) -> None:
         """From PARALLEL_MIN_PAGES pages on, under 'mkdocs build': search indexing in a second
         process (see searchjobs). Every page's HTML is final by on_env."""
-        if self.command != "build" or len(self.generated) < PARALLEL_MIN_PAGES or not _can_fork():
+        if self.command != "build" or len(self.generated) < PARALLEL_MIN_PAGES or not can_fork():
             return
         index = search_index_of(config)
         if index is None:

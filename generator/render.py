@@ -453,7 +453,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         return text
 
     if parallel is None:
-        parallel = len(jobs) - n >= PARALLEL_MIN_PAGES and _can_fork()
+        parallel = len(jobs) - n >= PARALLEL_MIN_PAGES and can_fork()
     done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
     return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])}, dict(zip(extra, done[:n])))
 
@@ -491,7 +491,7 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
     return jobs
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """A second process helps (more than one CPU) and can be forked safely: 'fork' exists and
     this process has no other threads (e.g. 'mkdocs serve' has its server threads; a child
     forked there could inherit a lock another thread holds)."""

@@ -174,7 +174,7 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch):
     core.build(ROOT)  # the real dossier: under PARALLEL_MIN_PAGES pages
     assert calls == []
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10)
-    monkeypatch.setattr(render, "_can_fork", lambda: True)
+    monkeypatch.setattr(render, "can_fork", lambda: True)
     core.build(ROOT)
     assert len(calls) == 1 and calls[0] >= 10
 
@@ -276,7 +276,7 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
     for parallel in (False, True):
         if parallel:
             monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 1)
-            monkeypatch.setattr(plugin, "_can_fork", lambda: True)
+            monkeypatch.setattr(plugin, "can_fork", lambda: True)
         (tmp_path / str(parallel)).mkdir()
         sites[parallel] = _site_files(build_project(make_project(tmp_path / str(parallel), fixture)))
     assert len(used) == 1 and used[0] > 5  # the child's sections were used, for every searched page
