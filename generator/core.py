@@ -13,7 +13,7 @@ from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
 from .load import load
 from .model import Dossier
-from .render import EXPORT_PATH, Options, nav, render
+from .render import EXPORT_PATH, Options, nav, render_with
 
 
 @dataclass
@@ -72,7 +72,8 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     d = result.dossier
     with _gc_paused():
         ix = Index.build(d)
-        result.pages = render(d, ix, options or Options())
-        result.assets = {EXPORT_PATH: export_json(d, ix), SCHEMA_PATH: schema_json()}
+        # the export is independent of the pages: it runs alongside them (see render_with)
+        result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
+        result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
     return result

@@ -38,10 +38,13 @@ def cited_works(d: Dossier, source_ids: list[str]) -> list[dict]:
     return out
 
 
-def front_matter(d: Dossier, source_ids: list[str]) -> str:
-    """Extra front-matter lines (JSON is valid YAML) for a rendered page."""
+def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None) -> str:
+    """Extra front-matter lines (JSON is valid YAML) for a rendered page. ``mod`` is
+    ``modified(d)`` when the caller has it already (it scans every source: render computes it
+    once, not once per page)."""
     lines = [f"dossier_cited: {json.dumps(cited_works(d, source_ids), ensure_ascii=False)}"]
-    mod = modified(d)
+    if mod is None:
+        mod = modified(d)
     if mod:
         lines.append(f"dossier_modified: {json.dumps(mod)}")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import meta as mkdocs_meta
 
 from .core import Result, build
 from .errors import ContentError
-from .render import PAGES, Options
+from .render import PAGES, PARALLEL_MIN_PAGES, Options, can_fork
+from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
 
@@ -33,8 +36,9 @@ class DossierConfig(base.Config):
     preview = c.Choice(("auto", "on", "off"), default="auto")
     #: generate the navigation (ignored when mkdocs.yml defines ``nav``)
     nav = c.Type(bool, default=True)
-    #: hand the generated pages' raw HTML blocks past Python-Markdown (same output, see
-    #: ``protect_html``); off only to compare the two paths in tests
+    #: hand the generated pages' raw HTML blocks past Python-Markdown (``protect_html``) and
+    #: their front matter past MkDocs' YAML parser (``split_front_matter``); same output,
+    #: off only to compare the two paths in tests
     fast_html = c.Type(bool, default=True)
 
 
@@ -48,6 +52,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.generated: set[str] = set()
         self.unsearched: set[str] = set()
         self.raw_blocks: dict[str, list[str]] = {}
+        self.front: dict[str, dict] = {}
+        self.search_jobs: ParallelSearch | None = None
+        #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
+        self.unscanned: dict[str, tuple] = {}
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -80,7 +88,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         assert self.result is not None
         self.generated = set(self.result.pages)
         self.unsearched = search_excluded(self.result)
-        for uri, text in sorted(self.result.pages.items()):
+        self.front = {}
+        self.unscanned = {}
+        pages = self.result.pages
+        for uri in sorted(pages):
+            # popped, so that each page's text is freed once the File has its copy without
+            # the front matter (else all pages exist twice here: +200 MB at 3,000 articles)
+            text = pages.pop(uri)
+            split = split_front_matter(text) if self.config.fast_html else None
+            if split is not None:
+                text, self.front[uri] = split
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
@@ -91,6 +108,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
+        front = self.front.pop(page.file.src_uri, None)
+        if front is not None:  # what MkDocs would have read from the front matter we took off
+            page.meta = front
         if page.file.src_uri in self.unsearched:
             search = page.meta.get("search")
             page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
@@ -110,10 +130,47 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         blocks = self.raw_blocks.pop(page.file.src_uri, None)
         if not blocks:
             return html_text
-        if page.present_anchor_ids is not None:
-            for block in blocks:
-                page.present_anchor_ids.update(html.unescape(a or b) for a, b in _ANCHOR_ID.findall(block))
-        return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html_text)
+        html_text, spans = restore_html(html_text, blocks)
+        if page.present_anchor_ids is not None:  # ids registered in on_env, if anything links to them
+            self.unscanned[page.file.src_uri] = (page, html_text, spans)
+        return html_text
+
+    def on_env(self, env, *, config, files):
+        """Register the ids inside the raw blocks of every page that a Markdown link points to
+        with an anchor: MkDocs checks those anchors after writing the pages, and only those.
+        (Every link is known by now: MkDocs has converted all pages.) Scanning every page's
+        blocks instead took 0.8 s of a 1,000-article build, for pages nothing links to."""
+        targets = {to.src_uri for f in files.documentation_pages() if f.page is not None
+                   for to in (f.page.links_to_anchors or {})}
+        for uri in targets & self.unscanned.keys():
+            page, text, spans = self.unscanned[uri]
+            page.present_anchor_ids.update(anchor_ids(text, spans))
+        self.unscanned = {}
+        self._start_search_jobs(config, files)
+        return env
+
+    def _start_search_jobs(self, config, files) -> None:
+        """From PARALLEL_MIN_PAGES pages on, under 'mkdocs build': search indexing in a second
+        process (see searchjobs). Every page's HTML is final by on_env."""
+        if self.command != "build" or len(self.generated) < PARALLEL_MIN_PAGES or not can_fork():
+            return
+        index = search_index_of(config)
+        if index is None:
+            return
+        pages = [f.page for f in files.documentation_pages() if f.page is not None and f.page.content is not None
+                 and not (f.page.meta.get("search") or {}).get("exclude")]
+        self.search_jobs = ParallelSearch(index, pages)
+
+    def _stop_search_jobs(self) -> None:
+        if self.search_jobs is not None:
+            self.search_jobs.close()
+            self.search_jobs = None
+
+    def on_post_build(self, *, config) -> None:
+        self._stop_search_jobs()
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_search_jobs()
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.config.content_dir, self.config.seeds_dir):
@@ -147,13 +204,72 @@ def _replace(files: Files, new: File) -> None:
     files.append(new)
 
 
+# --- front matter past MkDocs' YAML parser ---------------------------------------------------
+#
+# Every generated page starts with front matter: its title, its kind and the JSON-LD data of
+# the articles it cites (one JSON line, long on topic pages and the chronology). MkDocs reads
+# it with PyYAML, whose object construction is Python code: 1.2 s of a 1,000-article build.
+# Our lines are 'key: <JSON>' or 'key: word'; JSON is YAML, so json.loads gives the same values
+# - as long as nothing in the block is read differently by YAML 1.1 (checked below; anything
+# else is left to MkDocs). The plugin takes such a front matter off the page text and sets
+# page.meta itself in on_page_markdown, right after MkDocs read the (now bare) page.
+
+_FRONT_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.*)")
+_PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
+#: lower-case words YAML 1.1 does not read as text (booleans and null)
+_YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
+#: characters YAML refuses or reads as line breaks inside quotes (JSON leaves them raw)
+_YAML_SPECIAL = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+def split_front_matter(text: str) -> tuple[str, dict] | None:
+    """(the page without its front matter, the front matter as MkDocs would read it), or None
+    when the front matter is not of the plain kind this fast path is sure about."""
+    m = mkdocs_meta.YAML_RE.match(text)
+    if not m or _YAML_SPECIAL.search(m.group(1)):
+        return None
+    data: dict = {}
+    for line in m.group(1)[:-1].split("\n"):
+        fm = _FRONT_LINE.fullmatch(line)
+        if fm is None:
+            return None
+        key, raw = fm.groups()
+        if _PLAIN_WORD.fullmatch(raw) and raw not in _YAML_WORDS:
+            data[key] = raw
+            continue
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        if not _json_text(value):
+            return None
+        data[key] = value
+    rest = text[m.end():].lstrip("\n")
+    if mkdocs_meta.get_data(rest) != (rest, {}):  # MkDocs would find more meta data in the rest
+        return None
+    return rest, data
+
+
+def _json_text(value) -> bool:
+    """Only text, lists and mappings (YAML 1.1 reads JSON numbers and null differently), and no
+    mapping key near YAML's 1,024-character limit for keys."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return all(_json_text(v) for v in value)
+    if isinstance(value, dict):
+        return all(len(k) < 1000 and _json_text(v) for k, v in value.items())
+    return False
+
+
 # --- raw HTML past Python-Markdown ------------------------------------------------------------
 #
 # Generated pages are mostly raw HTML blocks. For each of them MkDocs runs html.parser twice
 # (Python-Markdown's raw-HTML stash and MkDocs' anchor scan) only to pass the block through
 # unchanged - about 40% of a build's MkDocs time. protect_html() swaps every block that Python-
 # Markdown would certainly stash verbatim for an HTML comment (which it also passes through),
-# and on_page_content puts the blocks back and registers their ids for anchor validation.
+# and on_page_content puts the blocks back; on_env registers their ids for anchor validation
+# (for the pages that Markdown links point to with an anchor: the only ones MkDocs checks).
 # Anything unusual (no blank line before, tabs, comments, unbalanced tags, code fences) is
 # left to Python-Markdown, so the HTML is byte for byte what it would have been.
 
@@ -162,6 +278,28 @@ _START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)(?=[\s>/])")
 _PLACEHOLDER = re.compile(r"<!--dossier-raw-(\d+)-->")
 _ANCHOR_ID = re.compile(r'<[a-zA-Z][^<>]*?\sid="([^"]*)"|<a\s[^<>]*?\bname="([^"]*)"')
 _UNSAFE = ("\t", "\r", "\x02", "\x03", "<!--", "\n\n")
+
+
+def restore_html(html_text: str, blocks: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Put the blocks back in place of their placeholders; also return where each block now
+    stands in the text, as (start, end)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = length = 0
+    for m in _PLACEHOLDER.finditer(html_text):
+        block = blocks[int(m.group(1))]
+        parts += (html_text[pos:m.start()], block)
+        length += m.start() - pos
+        spans.append((length, length + len(block)))
+        length += len(block)
+        pos = m.end()
+    parts.append(html_text[pos:])
+    return "".join(parts), spans
+
+
+def anchor_ids(html_text: str, spans: list[tuple[int, int]]) -> set[str]:
+    """The ids (and <a name>s) inside the given stretches of html_text."""
+    return {html.unescape(a or b) for start, end in spans for a, b in _ANCHOR_ID.findall(html_text, start, end)}
 
 
 def protect_html(markdown: str) -> tuple[str, list[str]]:

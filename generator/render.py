@@ -8,12 +8,16 @@ only the few Markdown fields are converted (raw HTML in them was refused by vali
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 import jinja2
 import markdown as md_lib
@@ -417,17 +421,50 @@ def nav(d: Dossier) -> list:
     ]
 
 
-def render(d: Dossier, ix: Index, options: Options) -> dict[str, str]:
-    r = Renderer(d, ix, options)
-    pages: dict[str, str] = {}
+#: From this many pages on, render() uses a second process (see _render_parallel). Below it
+#: the fork costs more than it saves; the real dossier (under 100 pages) renders serially.
+PARALLEL_MIN_PAGES = 400
 
-    def emit(template: str, path: str, **ctx) -> None:
+
+def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
+    """All pages, in navigation order. ``parallel``: None decides by size (PARALLEL_MIN_PAGES);
+    True/False force it (tests compare the two)."""
+    return render_with(d, ix, options, {}, parallel)[0]
+
+
+def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
+                parallel: bool | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
+    second process with the pages when there is one."""
+    r = Renderer(d, ix, options)
+    # the extra tasks first: one process runs them while the other starts on the pages
+    jobs: list = [*extra.values(), *_jobs(d, r)]
+    n = len(extra)
+    mod = jsonld.modified(d)
+
+    def emit(job) -> Any:
+        if callable(job):
+            return job()
+        template, path, ctx = job
         numbers = CiteNumbers()
         text = r.env.get_template(template).render(here=path, r=r, num=numbers, **ctx)
         if text.startswith("---\n"):  # linked data for site_theme/main.html (JSON-LD)
             cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
-            text = "---\n" + jsonld.front_matter(d, cited) + text[4:]
-        pages[path] = text
+            text = "---\n" + jsonld.front_matter(d, cited, mod) + text[4:]
+        return text
+
+    if parallel is None:
+        parallel = len(jobs) - n >= PARALLEL_MIN_PAGES and can_fork()
+    done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
+    return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])}, dict(zip(extra, done[:n])))
+
+
+def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
+    """(template, page path, context) of every page, in navigation order."""
+    jobs: list[tuple[str, str, dict]] = []
+
+    def emit(template: str, path: str, **ctx) -> None:
+        jobs.append((template, path, ctx))
 
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     events = sorted(d.events.values(), key=lambda e: e.date.sort_key())
@@ -452,7 +489,65 @@ def render(d: Dossier, ix: Index, options: Options) -> dict[str, str]:
         emit("source.md.j2", r.source_path(s.id), source=s)
     emit("glossary.md.j2", PAGES["glossary"], terms=sorted(d.terms.values(), key=lambda t: t.term.lower()))
     emit("method.md.j2", PAGES["method"])
-    return pages
+    return jobs
+
+
+def can_fork() -> bool:
+    """A second process helps (more than one CPU) and can be forked safely: 'fork' exists and
+    this process has no other threads (e.g. 'mkdocs serve' has its server threads; a child
+    forked there could inherit a lock another thread holds)."""
+    return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+            and threading.active_count() == 1)
+
+
+def _render_parallel(jobs: list, emit) -> list[str]:
+    """Render the pages (and run any callable jobs) in this process and a forked child; same
+    results, same order.
+
+    Pages are independent of each other (each has its own CiteNumbers; the caches on the
+    Renderer and relative() only memoise pure functions), so where a page is rendered cannot
+    change it. The child is forked, not spawned: it inherits the model and the compiled
+    templates instead of receiving them pickled, and sends back only its texts. Both processes
+    take the next page from a shared counter, so one huge page (the chronology) does not leave
+    the other process idle.
+    """
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    counter = ctx.Value("i", 0)
+
+    def take() -> int:
+        with counter.get_lock():
+            i = counter.value
+            counter.value += 1
+        return i
+
+    def work() -> dict[int, str]:
+        done = {}
+        while (i := take()) < len(jobs):
+            done[i] = emit(jobs[i])
+        return done
+
+    def child() -> None:
+        try:
+            send.send(("ok", work()))
+        except BaseException as exc:  # report it to the parent, which raises it
+            send.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    send.close()
+    try:
+        texts = work()
+        status, theirs = receive.recv()
+    finally:
+        receive.close()
+        proc.join()
+    if status != "ok":
+        raise RuntimeError(f"rendering in the second process failed: {theirs}")
+    texts.update(theirs)
+    return [texts[i] for i in range(len(jobs))]
 
 
 def group_events(events):

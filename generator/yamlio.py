@@ -133,20 +133,26 @@ def _mark_pos(path: str, mark) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
-def _expanded_size(root: Node) -> int:
-    """Count nodes as if every alias were expanded; raise on recursion or on excess."""
+def _expanded_size(root: Node, aliases: bool = True) -> int:
+    """Count nodes as if every alias were expanded; raise on recursion or on excess.
+
+    ``aliases=False`` (the document has no anchor, so no alias either: every node occurs once)
+    skips the bookkeeping for shared and recursive nodes; the count and the checks are the same.
+    """
     memo: dict[int, int] = {}
     active: set[int] = set()
 
     def size(node: Node, depth: int) -> int:
-        key = id(node)
-        if key in memo:
-            return memo[key]
-        if key in active:
-            raise _Recursive(node)
+        if aliases:
+            key = id(node)
+            if key in memo:
+                return memo[key]
+            if key in active:
+                raise _Recursive(node)
         if depth > MAX_DEPTH:
             raise _TooDeep(node)
-        active.add(key)
+        if aliases:
+            active.add(key)
         total = 1
         if isinstance(node, SequenceNode):
             for child in node.value:
@@ -158,8 +164,9 @@ def _expanded_size(root: Node) -> int:
                 total += size(k, depth + 1) + size(v, depth + 1)
                 if total > MAX_EXPANDED_NODES:
                     break
-        active.discard(key)
-        memo[key] = total
+        if aliases:
+            active.discard(key)
+            memo[key] = total
         return total
 
     return size(root, 0)
@@ -233,7 +240,7 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
         if node is None:
             return None
         try:
-            size = _expanded_size(node)
+            size = _expanded_size(node, aliases="&" in text)  # no '&': no anchor, no alias
         except _Recursive as rec:
             problems.error(
                 node_pos(path, rec.node),

@@ -139,3 +139,203 @@ def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
 
     assert search_excluded(result(SEARCH_ALL_MAX_SOURCES)) == set()
     assert search_excluded(result(SEARCH_ALL_MAX_SOURCES + 1)) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
+
+
+@pytest.mark.parametrize("fixture", ["tests/fixtures/mini", "."], ids=["mini", "real-dossier"])
+def test_parallel_render_gives_the_serial_pages(fixture):
+    from generator import index, load, render
+
+    d, problems = load.load(ROOT / fixture, "content", "seeds")
+    assert not [p for p in problems.all() if p.severity == "error"]
+    ix = index.Index.build(d)
+    serial = render.render(d, ix, render.Options(), parallel=False)
+    parallel = render.render(d, ix, render.Options(), parallel=True)
+    assert list(parallel.items()) == list(serial.items())  # same texts, same order
+
+
+def test_parallel_render_reports_a_failure_in_the_second_process():
+    from generator.render import _render_parallel
+
+    def emit(job):
+        if job == "bad":
+            raise ValueError("kaputt")
+        return job.upper()
+
+    assert _render_parallel(["a", "b", "c"], emit) == ["A", "B", "C"]
+    with pytest.raises((RuntimeError, ValueError), match="kaputt"):
+        _render_parallel(["bad"] * 4, emit)
+
+
+def test_only_large_dossiers_render_in_two_processes(monkeypatch):
+    from generator import render
+
+    calls = []
+    monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
+    core.build(ROOT)  # the real dossier: under PARALLEL_MIN_PAGES pages
+    assert calls == []
+    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10)
+    monkeypatch.setattr(render, "can_fork", lambda: True)
+    core.build(ROOT)
+    assert len(calls) == 1 and calls[0] >= 10
+
+
+@pytest.mark.parametrize("front", [
+    'title: "Thema"\npage_kind: topic\n',
+    'title: "A \\"b\\" \\\\ c\\td"\ndossier_cited: [{"@type": "NewsArticle", "headline": "Ä – „x“ # y: z"}]\n',
+    'dossier_cited: []\ndossier_modified: "2024-10-18"\n',
+    'page_kind: yes\n',                      # YAML 1.1 boolean
+    'page_kind: null\n',
+    'n: 12\n',                               # a number
+    'x: [1.5e3]\n',
+    'title: "a\u2028b"\n',                   # a line break for YAML inside quotes
+    'title: "a\x85b"\n',
+    'search:\n  exclude: true\n',            # more than one line per key
+    'title: {"k": null}\n',
+    'title: "x"\ntitle: "y"\n',               # duplicate key: the last wins in both
+])
+@pytest.mark.parametrize("rest", ["# Titel\n\nText\n", "\n\n# Titel\n", "Key: value\n\n# Titel\n", "---\na: 1\n---\n"])
+def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
+    from mkdocs.utils import meta
+
+    from generator.plugin import split_front_matter
+
+    text = f"---\n{front}---\n{rest}"
+    split = split_front_matter(text)
+    if split is not None:  # else MkDocs reads the page itself
+        assert split == meta.get_data(text)
+
+
+def test_front_matter_fast_path_takes_the_generated_kind():
+    from generator.plugin import split_front_matter
+
+    text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
+    assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
+
+
+def test_extra_tasks_run_alongside_the_pages():
+    from generator import index, load, render
+
+    d, _ = load.load(ROOT, "content", "seeds")
+    ix = index.Index.build(d)
+    for parallel in (False, True):
+        pages, extra = render.render_with(d, ix, render.Options(), {"a": lambda: b"A", "b": lambda: 2}, parallel)
+        assert pages == render.render(d, ix, render.Options(), parallel=False)
+        assert extra == {"a": b"A", "b": 2}
+
+
+def _link_to_claims(proj: Path, anchors: list[str]) -> None:
+    """A method page (theme override of its template) with Markdown links into a topic page."""
+    src = (ROOT / "generator" / "templates" / "method.md.j2").read_text(encoding="utf-8")
+    links = "\n\n" + "\n\n".join(f"[Aussage](themen/ernte.md#{a})" for a in anchors) + "\n"
+    (proj / "site_theme" / "dossier").mkdir(parents=True, exist_ok=True)
+    (proj / "site_theme" / "dossier" / "method.md.j2").write_text(src + links, encoding="utf-8")
+
+
+def test_anchors_inside_raw_blocks_still_satisfy_anchor_validation(tmp_path):
+    from conftest import build_project, make_project  # noqa: E402
+
+    proj = make_project(tmp_path, "mini")
+    _link_to_claims(proj, ["ernte-gemeinde", "ernte-verband"])  # ids inside raw HTML blocks
+    site = build_project(proj)  # strict: an unknown anchor would be a warning
+    assert 'href="../themen/ernte/#ernte-gemeinde"' in (site / "methode" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.expect_warnings
+def test_unknown_anchors_into_generated_pages_are_still_reported(tmp_path, no_unexpected_warnings):
+    from conftest import build_project, make_project  # noqa: E402
+
+    proj = make_project(tmp_path, "mini")
+    _link_to_claims(proj, ["ernte-gemeinde", "gibt-es-nicht"])
+    build_project(proj, strict=False)
+    messages = [r.getMessage() for r in no_unexpected_warnings.records]
+    assert any("gibt-es-nicht" in m for m in messages) and not any("ernte-gemeinde" in m for m in messages), messages
+
+
+def test_restore_html_returns_where_the_blocks_stand():
+    from generator.plugin import anchor_ids, restore_html
+
+    blocks = ['<p id="a">x</p>', '<ul>\n<li id="b&amp;c">y</li>\n</ul>']
+    text, spans = restore_html('<h1 id="t">T</h1>\n<!--dossier-raw-0-->\n<p>m</p>\n<!--dossier-raw-1-->\n', blocks)
+    assert text == f'<h1 id="t">T</h1>\n{blocks[0]}\n<p>m</p>\n{blocks[1]}\n'
+    assert [text[a:b] for a, b in spans] == blocks
+    assert anchor_ids(text, spans) == {"a", "b&c"}
+
+
+@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
+    """Above PARALLEL_MIN_PAGES pages Material's search parser runs in a forked child
+    (searchjobs); the site, search index included, is the same as a serial build."""
+    from conftest import build_project, make_project  # noqa: E402
+
+    from generator import plugin, searchjobs
+
+    used = []
+    close = searchjobs.ParallelSearch.close
+    monkeypatch.setattr(searchjobs.ParallelSearch, "close", lambda self: used.append(self.used) or close(self))
+    sites = {}
+    for parallel in (False, True):
+        if parallel:
+            monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 1)
+            monkeypatch.setattr(plugin, "can_fork", lambda: True)
+        (tmp_path / str(parallel)).mkdir()
+        sites[parallel] = _site_files(build_project(make_project(tmp_path / str(parallel), fixture)))
+    assert len(used) == 1 and used[0] > 5  # the child's sections were used, for every searched page
+    assert sites[True].keys() == sites[False].keys()
+    assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
+
+
+def test_real_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
+    from conftest import build_project, make_project  # noqa: E402
+
+    from generator import searchjobs
+
+    started = []
+    monkeypatch.setattr(searchjobs.ParallelSearch, "__init__", lambda self, *a: started.append(1))
+    build_project(make_project(tmp_path, None))
+    assert started == []
+
+
+def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    from generator.searchjobs import ParallelSearch
+
+    def page(uri, html):
+        return SimpleNamespace(file=SimpleNamespace(src_uri=uri), content=html, meta={}, toc=[], url=uri, title=uri)
+
+    pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p><h2 id="g" data-search-exclude>G</h2><p>x</p>'),
+             page("c/", '<p>ohne Titel</p><h2 id="h">H</h2>'), page("b/", "<p>alt</p>")]
+    index = SearchIndex()
+    jobs = ParallelSearch(index, pages)
+    pages[2].content = "<p>neu</p>"
+    for p in pages:
+        index.add_entry_from_context(p)
+    jobs.close()
+    assert jobs.used == 2
+    assert "add_entry_from_context" not in vars(index)
+    serial = SearchIndex()
+    for p in pages:
+        serial.add_entry_from_context(p)
+    assert index.entries == serial.entries and serial.entries[-1]["text"] == "<p>neu</p>"
+
+
+@pytest.mark.parametrize("text", [
+    "a: [1, 2, {b: c}]\n",
+    "a: " + "[" * 70 + "]" * 70 + "\n",     # too deep
+    "a: [" + ", ".join(["x"] * 200_010) + "]\n",  # too many values
+])
+def test_node_count_without_anchors_takes_the_short_path(text):
+    """Without an anchor there is no alias: the short count gives the same result or error."""
+    from yaml.nodes import MappingNode
+
+    loader = yamlio._Loader(text)
+    node = loader.get_single_node()
+    outcomes = []
+    for aliases in (True, False):
+        try:
+            outcomes.append(yamlio._expanded_size(node, aliases))
+        except yamlio._TooDeep as exc:
+            outcomes.append(("deep", exc.node.start_mark.index))
+    assert outcomes[0] == outcomes[1] and isinstance(node, MappingNode)

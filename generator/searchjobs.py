@@ -1,0 +1,130 @@
+"""Material's search indexing of large sites in a second process.
+
+Material's search plugin parses every searchable page's HTML with ``html.parser`` when the
+page is written (``on_page_context``): at 1,000 articles that is the largest single cost of
+the MkDocs part of a build, and MkDocs does everything else in the same process. By
+``on_env`` every page's HTML is final, so the plugin forks a child that runs Material's own
+``Parser`` over the searchable pages and streams the parsed sections back, while this process
+renders and writes the pages. The search plugin's ``add_entry_from_context`` is replaced on its
+index object for the rest of the build: it takes the child's sections for a page (in the same
+order, from the same parser, so the index is the same) and does what the original does with
+them. Anything unexpected - a page whose HTML changed since the fork, a child that died -
+falls back to the original method. Material 9.x is in maintenance mode; if its internals look
+different, nothing is replaced.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import types
+
+try:  # Material's search internals (9.x); without them the plugin indexes as before
+    from material.plugins.search.plugin import Element, Parser, SearchIndex
+except ImportError:  # pragma: no cover
+    Element = Parser = SearchIndex = None
+
+
+def search_index_of(config):
+    """Material's SearchIndex object of this build, if the plugin and its internals are there."""
+    if SearchIndex is None:
+        return None
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        if isinstance(index, SearchIndex) and callable(getattr(index, "create_entry_for_section", None)):
+            return index
+    return None
+
+
+def _parse(html: str) -> list:
+    """Material's sections of a page, compacted for the trip to the parent (which may hold many
+    of them while the child runs ahead: +70 MB at 3,000 articles otherwise). The index entry
+    only uses a section's id, "".join(title), "".join(text) and whether its element carries
+    data-search-exclude, so each list becomes one string and the element keeps that one
+    attribute; an empty title stays empty (the entry then takes the page title)."""
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    for section in parser.data:
+        section.title = ["".join(section.title)] if section.title else []
+        section.text = ["".join(section.text)] if section.text else []
+        attrs = section.el.attrs
+        section.el = Element(section.el.tag, {"data-search-exclude": attrs["data-search-exclude"]}
+                             if "data-search-exclude" in attrs else {})
+    return parser.data
+
+
+class ParallelSearch:
+    """Parses ``pages`` (searchable Page objects, in build order) in a forked child and makes
+    ``index.add_entry_from_context`` use the results."""
+
+    def __init__(self, index, pages: list) -> None:
+        self.index = index
+        self.html = {p.file.src_uri: p.content for p in pages}
+        self.sections: dict[str, list] = {}
+        self.done = False
+        self.used = 0  # pages indexed from the child's sections (tests check it)
+        self.ready = threading.Condition()
+        ctx = multiprocessing.get_context("fork")
+        receive, send = ctx.Pipe(duplex=False)
+
+        def child() -> None:
+            try:
+                for page in pages:
+                    send.send((page.file.src_uri, _parse(page.content)))
+            except Exception:  # noqa: BLE001 - the parent parses the rest itself (and reports)
+                pass
+            finally:
+                send.close()
+
+        self.proc = ctx.Process(target=child, daemon=True)
+        self.proc.start()
+        send.close()
+        # drains the pipe as results arrive, so the child never waits for this process
+        self.reader = threading.Thread(target=self._read, args=(receive,), daemon=True)
+        self.reader.start()
+        self.original = index.add_entry_from_context
+        index.add_entry_from_context = types.MethodType(ParallelSearch._add_entry, self)
+
+    def _read(self, receive) -> None:
+        try:
+            while True:
+                uri, sections = receive.recv()
+                with self.ready:
+                    self.sections[uri] = sections
+                    self.ready.notify_all()
+        except (EOFError, OSError):
+            pass
+        finally:
+            receive.close()
+            with self.ready:
+                self.done = True
+                self.ready.notify_all()
+
+    def _sections(self, uri: str):
+        with self.ready:
+            self.ready.wait_for(lambda: uri in self.sections or self.done)
+            return self.sections.pop(uri, None)
+
+    def _add_entry(self, page) -> None:
+        """SearchIndex.add_entry_from_context, with the page parsed in the child."""
+        search = page.meta.get("search") or {}
+        if search.get("exclude"):
+            return
+        uri = page.file.src_uri
+        sections = self._sections(uri) if self.html.get(uri) is page.content else None
+        self.html.pop(uri, None)
+        if sections is None:  # not parsed there, or the HTML changed since: as before
+            self.original(page)
+            return
+        self.used += 1
+        for section in sections:
+            if not section.is_excluded():
+                self.index.create_entry_for_section(section, page.toc, page.url, page)
+
+    def close(self) -> None:
+        """Restore the search index's method and reap the child."""
+        self.index.__dict__.pop("add_entry_from_context", None)  # the class's method again
+        self.proc.join()
+        self.reader.join()
+        self.html, self.sections = {}, {}
