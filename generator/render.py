@@ -139,40 +139,57 @@ def meta_value(source, name: str, unknown: str = "unbekannt") -> str:
     return f"{text} (erschlossen)" if name in source.inferred else text
 
 
-_ENVS: dict[tuple[str, ...], jinja2.Environment] = {}
+_ENVS: dict[tuple, jinja2.Environment] = {}
+
+
+def _environment(template_dirs: list[Path]) -> jinja2.Environment:
+    """One Jinja environment per template search path, reused across 'mkdocs serve'
+    rebuilds so templates are compiled once (auto_reload still sees edited files).
+
+    The key includes the file names in the override folders: Jinja re-checks only templates
+    it has loaded, so a template *added* to site_theme/dossier/ must give a new environment.
+    The environment holds constants only; the dossier of a run is passed in each render
+    context, so nothing keeps an old dossier alive between rebuilds.
+    """
+    dirs = tuple(str(p) for p in template_dirs)
+    key = (dirs, tuple(tuple(sorted(os.listdir(p))) if os.path.isdir(p) else () for p in dirs))
+    env = _ENVS.get(key)
+    if env is not None:
+        return env
+    loaders = [jinja2.FileSystemLoader(list(dirs))] if dirs else []
+    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        # '{#' starts Markdown heading ids ('## Titel {#anker}'), so Jinja comments use <# #>
+        comment_start_string="<#",
+        comment_end_string="#>",
+    )
+    env.filters.update(md=md_escape, markdown=render_markdown, number=fmt_number,
+                       tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.globals.update(
+        meta_value=meta_value, STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP,
+        ACTOR_KINDS=schema.ACTOR_KINDS, ACTOR_KINDS_PLURAL=schema.ACTOR_KINDS_PLURAL,
+        QUALIFIERS=schema.QUALIFIERS, NOTE_KINDS=schema.NOTE_KINDS, MONTHS=MONTHS_DE, PAGES=PAGES,
+    )
+    _ENVS[key] = env
+    return env
 
 
 class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
         self._labels: dict[str, str] = {}
-        # One environment per template path for the whole process, so templates are compiled
-        # once, not on every 'mkdocs serve' rebuild (auto_reload still sees edited templates).
-        dirs = tuple(str(p) for p in options.template_dirs)
-        if dirs in _ENVS:
-            self.env = _ENVS[dirs]
-            self.env.globals.update(d=d, ix=ix, options=options)
-            return
-        loaders = [jinja2.FileSystemLoader(list(dirs))] if dirs else []
-        loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
-        self.env = _ENVS[dirs] = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(loaders),
-            autoescape=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-            # '{#' starts Markdown heading ids ('## Titel {#anker}'), so Jinja comments use <# #>
-            comment_start_string="<#",
-            comment_end_string="#>",
-        )
-        self.env.globals["meta_value"] = meta_value
-        self.env.filters.update(md=md_escape, markdown=render_markdown, number=fmt_number, tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
-        self.env.globals.update(
-            STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP, ACTOR_KINDS=schema.ACTOR_KINDS,
-            ACTOR_KINDS_PLURAL=schema.ACTOR_KINDS_PLURAL, QUALIFIERS=schema.QUALIFIERS,
-            NOTE_KINDS=schema.NOTE_KINDS, MONTHS=MONTHS_DE, d=d, ix=ix, options=options, PAGES=PAGES,
-        )
+        self.env = _environment(options.template_dirs)
+
+    def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
+        """A page from its template; the run's dossier, index and options go in the context."""
+        return self.env.get_template(template).render(
+            here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **ctx)
 
     # --- paths ----------------------------------------------------------------------------
     def topic_path(self, tid: str) -> str:
@@ -447,7 +464,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
             return job()
         template, path, ctx = job
         numbers = CiteNumbers()
-        text = r.env.get_template(template).render(here=path, r=r, num=numbers, **ctx)
+        text = r.render_page(template, path, numbers, **ctx)
         if text.startswith("---\n"):  # linked data for site_theme/main.html (JSON-LD)
             cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
             text = "---\n" + jsonld.front_matter(d, cited, mod) + text[4:]

@@ -194,3 +194,34 @@ def test_group_events_orders_spans_by_their_earliest_day():
     assert [(h, a) for h, a, _ in groups] == [("1960er-Jahre", "zeitraum-1960er-jahre"), ("1965–1973", "zeitraum-1965-1973"),
                                               ("2024", "jahr-2024")]
     assert [(m, [e.id for e in evs]) for m, evs in groups[2][2]] == [("", ["e5"]), ("Juni", ["e4"]), ("Oktober", ["e1"])]
+
+
+def test_a_template_added_between_two_rebuilds_is_used(tmp_path):
+    """mkdocs serve keeps one process: a new override in site_theme/dossier/ must count."""
+    from generator import core
+    from generator.render import Options
+
+    proj = make_project(tmp_path)
+    override = proj / "site_theme" / "dossier"
+    override.mkdir()
+    (override / "unused.md.j2").write_text("x", encoding="utf-8")
+    opts = Options(template_dirs=[override])
+    first = core.build(proj, options=opts).pages["glossar.md"]
+    (override / "glossary.md.j2").write_text("---\ntitle: Begriffe\n---\n\n# Begriffe\n", encoding="utf-8")
+    second = core.build(proj, options=opts).pages["glossar.md"]
+    assert "\n# Begriffe\n" not in first and second.endswith("\n# Begriffe\n")
+
+
+def test_rendering_keeps_no_dossier_alive(tmp_path):
+    """The cached Jinja environment must not hold the last run's dossier (serve rebuilds)."""
+    import gc
+    import weakref
+
+    from generator import core
+
+    proj = make_project(tmp_path)
+    result = core.build(proj)
+    ref = weakref.ref(result.dossier)
+    del result
+    gc.collect()
+    assert ref() is None
