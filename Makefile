@@ -27,7 +27,7 @@ build: $(STAMP)
 ## Build, then serve the editor preview (full article texts, coverage marks) with live reload.
 preview: build
 	@echo "Public site built in $(CURDIR)/site/ (open site/index.html)."
-	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/ change)"
+	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/templates/ change)"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 serve: preview

@@ -75,6 +75,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return Options(use_directory_urls=config.use_directory_urls, preview=preview, template_dirs=dirs)
 
     def on_pre_build(self, *, config) -> None:
+        self.raw_blocks.clear()  # a rebuild after a failed one starts clean (mkdocs serve)
         result = build(self.root, self.config.content_dir, self.config.seeds_dir, self._options(config))
         for w in result.warnings:
             log.warning(w.format())
@@ -177,7 +178,13 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             path = self.root / folder
             if path.is_dir():
                 server.watch(str(path))
-        server.watch(str(Path(__file__).parent))
+        # the page templates; Python code in generator/ is not re-imported by a running
+        # server (restart it after changing code)
+        server.watch(str(Path(__file__).parent / "templates"))
+        # MkDocs watches theme folders only with --watch-theme; ours is part of the dossier
+        custom = getattr(config.theme, "custom_dir", None)
+        if custom:
+            server.watch(str(custom))
         return server
 
 

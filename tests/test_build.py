@@ -225,3 +225,25 @@ def test_rendering_keeps_no_dossier_alive(tmp_path):
     del result
     gc.collect()
     assert ref() is None
+
+
+def test_the_preview_server_watches_content_seeds_theme_and_templates(tmp_path):
+    """'make preview' must rebuild when an editor or designer changes any of these."""
+    from mkdocs.config import load_config
+
+    proj = make_project(tmp_path)
+    cfg = load_config(str(proj / "mkdocs.yml"))
+    plugin = cfg.plugins["dossier"]
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(cfg)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path):
+            self.watched.append(path)
+
+    server = plugin.on_serve(Server(), config=cfg, builder=None)
+    names = {p.replace(str(proj), "").strip("/") or p for p in server.watched}
+    assert {"content", "seeds", "site_theme"} <= names
+    assert any(p.endswith("generator/templates") for p in server.watched)
