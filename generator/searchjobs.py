@@ -101,9 +101,14 @@ class ParallelSearch:
                 self.done = True
                 self.ready.notify_all()
 
+    #: a child that stops sending for this long is given up on: the parent indexes the
+    #: page itself (a hung child must never hang the build)
+    WAIT_SECONDS = 120
+
     def _sections(self, uri: str):
         with self.ready:
-            self.ready.wait_for(lambda: uri in self.sections or self.done)
+            if not self.ready.wait_for(lambda: uri in self.sections or self.done, timeout=self.WAIT_SECONDS):
+                self.done = True  # stop waiting for the child for the rest of the build
             return self.sections.pop(uri, None)
 
     def _add_entry(self, page) -> None:
@@ -125,6 +130,9 @@ class ParallelSearch:
     def close(self) -> None:
         """Restore the search index's method and reap the child."""
         self.index.__dict__.pop("add_entry_from_context", None)  # the class's method again
-        self.proc.join()
+        self.proc.join(timeout=self.WAIT_SECONDS)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
         self.reader.join()
         self.html, self.sections = {}, {}

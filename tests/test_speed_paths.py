@@ -339,3 +339,26 @@ def test_node_count_without_anchors_takes_the_short_path(text):
         except yamlio._TooDeep as exc:
             outcomes.append(("deep", exc.node.start_mark.index))
     assert outcomes[0] == outcomes[1] and isinstance(node, MappingNode)
+
+
+def test_search_jobs_give_up_on_a_child_that_hangs(monkeypatch):
+    """A child that sends nothing must not hang the build: the parent indexes the pages."""
+    import time
+    from types import SimpleNamespace
+
+    from material.plugins.search.plugin import SearchIndex
+
+    from generator import searchjobs
+
+    monkeypatch.setattr(searchjobs, "_parse", lambda html: time.sleep(30) or [])
+    monkeypatch.setattr(searchjobs.ParallelSearch, "WAIT_SECONDS", 0.5)
+    pages = [SimpleNamespace(file=SimpleNamespace(src_uri="a/"), content='<h1 id="a">A</h1><p>eins</p>', meta={},
+                             toc=[], url="a/", title="A")]
+    index = SearchIndex()
+    jobs = searchjobs.ParallelSearch(index, pages)
+    index.add_entry_from_context(pages[0])
+    jobs.close()
+    assert jobs.used == 0 and not jobs.proc.is_alive()
+    serial = SearchIndex()
+    serial.add_entry_from_context(pages[0])
+    assert index.entries == serial.entries and index.entries
