@@ -15,7 +15,9 @@ STAMP  := $(VENV)/.installed
 .PHONY: preview serve build check check-content check-schemas coverage schemas test test-fast bench system-deps node-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
-	$(PYTHON) -m venv $(VENV)
+	@# Debian/Ubuntu ship venv separately (python3-venv); install it when venv cannot start.
+	$(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
 	touch $@
