@@ -32,7 +32,6 @@ class Index:
     contradictions_by_claim: dict[str, list[Contradiction]] = field(default_factory=lambda: defaultdict(list))
     members: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     side_owner: dict[int, Contradiction] = field(default_factory=dict)
-    cited_sources: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
     def build(cls, d: Dossier) -> "Index":
@@ -48,7 +47,6 @@ class Index:
         for owner, cit in d.all_citations():
             if cit.block is not None:
                 ix.by_block[cit.source][cit.block.anchor].append((owner, cit))
-                ix.cited_sources[owner_key(owner, ix)].add(cit.source)
         for c in d.claims.values():
             for a in c.by:
                 ix.claims_by_actor[a].append(c)
@@ -85,13 +83,6 @@ class Index:
                     out += self.d.claims[cid].cite
             return out
         return list(getattr(owner, "cite", []))
-
-
-def owner_key(owner, ix: Index) -> str:
-    if isinstance(owner, Side):
-        k = ix.side_owner.get(id(owner))
-        return f"contradiction:{k.id}" if k else "side"
-    return f"{type(owner).__name__.lower()}:{getattr(owner, 'id', id(owner))}"
 
 
 def source_sort_key(s: Source):

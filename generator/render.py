@@ -85,8 +85,6 @@ def relative(from_url: str, to_url: str) -> str:
     rel = _relpath(to_url or ".", base or ".")
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
-    if rel == "./":
-        rel = "./"
     return rel
 
 
