@@ -86,7 +86,15 @@ class Index:
 
 
 def source_sort_key(s: Source):
+    """Earliest possible publication day first (a date open at the start, "spätestens …",
+    by its latest day, as in the chronology); undated sources last; ties by id."""
     import datetime as dt
 
     e: EDTF | None = s.published
-    return (e.lower if e and e.start else dt.date.max, s.id)
+    return (e.sort_key()[0] if e else dt.date.max, s.id)
+
+
+def newest_source(d) -> Source | None:
+    """The most recently published dated source: what the dossier's "Stand" rests on."""
+    dated = [s for s in d.sources.values() if s.published is not None]
+    return max(dated, key=source_sort_key) if dated else None

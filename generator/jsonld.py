@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 
+from .index import newest_source
 from .model import Dossier
 
 
 def modified(d: Dossier) -> str | None:
-    """The dossier is as new as its newest source (earliest possible day of that date)."""
-    dates = [s.published for s in d.sources.values() if s.published is not None and s.published.start]
-    if not dates:
-        return None
-    return max(e.lower for e in dates).isoformat()
+    """The dossier is as new as its newest source (the day that source is sorted by)."""
+    newest = newest_source(d)
+    return newest.published.sort_key()[0].isoformat() if newest else None
 
 
 def cited_works(d: Dossier, source_ids: list[str]) -> list[dict]:

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from . import charts, jsonld, schema
 from .article import Block
 from .edtf import EDTF, MONTHS_DE
-from .index import Index, quote_anchor, source_sort_key
+from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -170,7 +170,7 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
     env.filters.update(md=md_escape, markdown=render_markdown, number=fmt_number,
                        tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(
-        meta_value=meta_value, STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP,
+        meta_value=meta_value, newest_source=newest_source, STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP,
         ACTOR_KINDS=schema.ACTOR_KINDS, ACTOR_KINDS_PLURAL=schema.ACTOR_KINDS_PLURAL,
         QUALIFIERS=schema.QUALIFIERS, NOTE_KINDS=schema.NOTE_KINDS, MONTHS=MONTHS_DE, PAGES=PAGES,
     )

@@ -247,3 +247,19 @@ def test_the_preview_server_watches_content_seeds_theme_and_templates(tmp_path):
     names = {p.replace(str(proj), "").strip("/") or p for p in server.watched}
     assert {"content", "seeds", "site_theme"} <= names
     assert any(p.endswith("generator/templates") for p in server.watched)
+
+
+def test_newest_source_is_one_rule_for_the_home_page_and_json_ld():
+    """A source dated 'spätestens …' sorts by its latest day (as in the chronology), not
+    after every dated source; the 'Stand' line and JSON-LD's dateModified agree."""
+    from generator.edtf import parse
+    from generator.index import newest_source
+    from generator.jsonld import modified
+    from generator.model import Dossier, Source
+
+    d = Dossier()
+    for sid, date in [("a", "2024-10-18"), ("b", "../2024-09-30"), ("c", None)]:
+        d.sources[sid] = Source(id=sid, file=f"{sid}.txt", title=sid, published=parse(date) if date else None)
+    assert newest_source(d).id == "a" and modified(d) == "2024-10-18"
+    d.sources["a"].published = parse("2024-08")
+    assert newest_source(d).id == "b" and modified(d) == "2024-09-30"
