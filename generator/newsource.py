@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .article import MAX_SEED_BYTES, decode_seed, normalize
+from .article import MAX_SEED_BYTES, normalize, read_text_file
 from .errors import Problems
 from .schema import MAX_ID, SLUG, slugify
 from .schemas import modeline
@@ -214,11 +214,10 @@ def create(root: Path, seed_arg: str, content_dir: str = "content", seeds_dir: s
     if seed.is_symlink() or not seed.is_file():
         raise NewSourceError(f"{seeds_dir}/{name}: no such article file (symbolic links are refused)")
     rel = f"{seeds_dir}/{name}"
-    size = seed.stat().st_size
-    if size > MAX_SEED_BYTES:
-        raise NewSourceError(f"{rel}: article file is {size:,} bytes, more than the limit of {MAX_SEED_BYTES:,}")
     problems = Problems()
-    raw = decode_seed(seed.read_bytes(), rel, problems)
+    raw = read_text_file(seed, rel, problems, limit=MAX_SEED_BYTES, what="article file",
+                         fix_link="copy the article itself into the seeds folder",
+                         fix_size="a news article is a few kilobytes: check that this is the right file")
     if raw is None:
         raise NewSourceError("\n".join(p.format() for p in problems.all()))
     if not raw.strip():

@@ -251,6 +251,16 @@ def test_new_source_refuses_invalid_utf8_with_its_byte_offset(tmp_path):
     assert "seeds/alt.txt:3:5: error: not valid UTF-8: byte 0xe4 at byte offset 18" in r.stderr
 
 
+def test_new_source_refuses_an_oversized_article_before_reading_it(tmp_path):
+    from generator.article import MAX_SEED_BYTES
+
+    proj = _new_project(tmp_path, data=b"x" * (MAX_SEED_BYTES + 1), name="gross.txt")
+    r = run("new-source", "seeds/gross.txt", cwd=proj)
+    assert r.returncode == 1 and not (proj / "content/sources/gross.yaml").exists()
+    assert (f"seeds/gross.txt: error: article file is {MAX_SEED_BYTES + 1:,} bytes, more than the limit of "
+            f"{MAX_SEED_BYTES:,}") in r.stderr
+
+
 # --- build --------------------------------------------------------------------------------
 
 def test_build_replaces_site_only_on_success(tmp_path):
