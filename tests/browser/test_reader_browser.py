@@ -7,6 +7,7 @@ anywhere but 127.0.0.1.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import ROOT
 from .conftest import MAIN_PAGES
@@ -37,7 +38,11 @@ def test_german_search_finds(browser, base_url, term):
     page.keyboard.press("/")  # Material's search shortcut; the worker is served by the site itself
     field = page.locator("input.md-search__input")
     field.wait_for(state="visible")
-    field.fill(term)
+    # Type as a reader does, once the index is ready: Material reads the query on keyup (and
+    # once when the worker reports ready), so a bare `fill` races the worker and may never search.
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).not_to_have_text("Suche wird initialisiert", timeout=15000)
+    field.press_sequentially(term)
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10000)
     assert results.count() >= 1
