@@ -32,6 +32,7 @@ class Index:
     contradictions_by_claim: dict[str, list[Contradiction]] = field(default_factory=lambda: defaultdict(list))
     members: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     side_owner: dict[int, Contradiction] = field(default_factory=dict)
+    _source_rank: dict[str, int] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, d: Dossier) -> "Index":
@@ -67,12 +68,12 @@ class Index:
 
     def reported(self, cites: list[Citation]) -> list[Source]:
         """Sources a statement rests on, earliest publication first (unknown dates last)."""
-        seen, out = set(), []
-        for c in cites:
-            if c.source not in seen and c.source in self.d.sources:
-                seen.add(c.source)
-                out.append(self.d.sources[c.source])
-        return sorted(out, key=source_sort_key)
+        rank = self._source_rank
+        if rank is None:  # source_sort_key once per source, not once per statement
+            order = sorted(self.d.sources.values(), key=source_sort_key)
+            rank = self._source_rank = {s.id: i for i, s in enumerate(order)}
+        sources = self.d.sources
+        return [sources[sid] for sid in sorted({c.source for c in cites if c.source in rank}, key=rank.__getitem__)]
 
     def citations_of(self, owner) -> list[Citation]:
         """Direct citations, or those of the claims a statement rests on."""

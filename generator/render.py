@@ -182,6 +182,7 @@ class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
         self._labels: dict[str, str] = {}
+        self._cite_attrs: dict[tuple[str, str], str] = {}
         self.env = _environment(options.template_dirs)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
@@ -329,6 +330,51 @@ class Renderer:
         if e.start and e.start.precision != "day":
             return ("span", "nicht taggenau", "Die Quellen nennen keinen genauen Tag.")
         return None
+
+    # --- the innermost loops of the page templates ------------------------------------------
+    # Citation markers and the link lists of claims and events come three to ten times per
+    # statement, on several pages each; as Python they cost a fraction of the same markup
+    # written as Jinja macros (every call and output there goes through Jinja's runtime).
+    # The markup is the same; the macros in _macros.md.j2 call these.
+
+    def cite_links(self, here: str, cites, num: "CiteNumbers") -> Markup:
+        """Numbered citation markers: the passage, source and date ride along for the preview."""
+        out = ['<span class="dossier-cites">']
+        for c in cites:
+            n = num(c)
+            out.append(f'<a class="dossier-cite" href="{escape(self.cite_href(here, c))}" data-cite-n="{n}"'
+                       f'{self._cite_data(c)} aria-describedby="beleg-{n}">[{n}]</a>')
+        out.append("</span>")
+        return Markup("".join(out))
+
+    def _cite_data(self, c: Citation) -> str:
+        key = (c.source, c.quote)
+        attrs = self._cite_attrs.get(key)
+        if attrs is None:
+            s = self.d.sources[c.source]
+            para = f' data-paragraph="{escape(c.block.number)}"' if c.block and c.block.number else ""
+            attrs = self._cite_attrs[key] = (f' data-title="{escape(s.title)}" data-source="{escape(self.source_label(c.source))}"'
+                                             f'{para} data-quote="{escape(c.quote)}"')
+        return attrs
+
+    def actor_links(self, here: str, ids) -> Markup:
+        """Actors by name, linked to their pages (an id without an actor stays as written)."""
+        actors = self.d.actors
+        return Markup(", ").join(
+            Markup(f'<a href="{escape(self.href(here, self.actor_path(a)))}">{escape(actors[a].name)}</a>')
+            if a in actors else escape(a) for a in ids)
+
+    def reported_links(self, here: str, cites) -> Markup:
+        """The sources a statement rests on (earliest first), linked to their pages."""
+        return Markup("; ").join(
+            Markup(f'<a href="{escape(self.href(here, self.source_path(s.id)))}">{escape(self.source_label(s.id))}</a>')
+            for s in self.ix.reported(cites))
+
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def status_badge(status: str) -> Markup:
+        label = escape(schema.STATUSES[status])
+        return Markup(f'<span class="dossier-status dossier-status--{escape(status)}" title="Status: {label}">{label}</span>')
 
     def source_label(self, sid: str) -> str:
         label = self._labels.get(sid)
