@@ -41,6 +41,35 @@ _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
+_STR_TAG = "tag:yaml.org,2002:str"
+#: plain scalars up to this length have their tag remembered (keys, ids, numbers, true/false)
+_MEMO_MAX_LEN = 40
+
+
+def _resolve_fast(resolve):
+    """Wrap a resolver's ``resolve`` for speed, same results: a quoted or block scalar is text
+    (PyYAML runs no implicit resolver on it either, and we use no path resolvers), and the tag of
+    a short plain scalar is remembered - keys and ids repeat thousands of times."""
+    memo: dict[str, str] = {}
+
+    def fast(self, kind, value, implicit):
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR_TAG
+            tag = memo.get(value)
+            if tag is None:
+                tag = resolve(self, kind, value, implicit)
+                if len(value) <= _MEMO_MAX_LEN and len(memo) < 65536:
+                    memo[value] = tag
+            return tag
+        return resolve(self, kind, value, implicit)
+
+    return fast
+
+
+assert not _Loader.yaml_path_resolvers
+_Loader.resolve = _resolve_fast(yaml.SafeLoader.resolve)
+
 if getattr(yaml, "__with_libyaml__", False):
 
     class _FastLoader(yaml.CSafeLoader):
@@ -50,6 +79,7 @@ if getattr(yaml, "__with_libyaml__", False):
         again with :class:`_Loader`, so editors see the same messages either way."""
 
     _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+    _FastLoader.resolve = _Loader.resolve  # same resolvers, so the remembered tags hold for both
 else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 
@@ -133,26 +163,20 @@ def _mark_pos(path: str, mark) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
-def _expanded_size(root: Node, aliases: bool = True) -> int:
-    """Count nodes as if every alias were expanded; raise on recursion or on excess.
-
-    ``aliases=False`` (the document has no anchor, so no alias either: every node occurs once)
-    skips the bookkeeping for shared and recursive nodes; the count and the checks are the same.
-    """
+def _expanded_size(root: Node) -> int:
+    """Count nodes as if every alias were expanded; raise on recursion or on excess."""
     memo: dict[int, int] = {}
     active: set[int] = set()
 
     def size(node: Node, depth: int) -> int:
-        if aliases:
-            key = id(node)
-            if key in memo:
-                return memo[key]
-            if key in active:
-                raise _Recursive(node)
+        key = id(node)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise _Recursive(node)
         if depth > MAX_DEPTH:
             raise _TooDeep(node)
-        if aliases:
-            active.add(key)
+        active.add(key)
         total = 1
         if isinstance(node, SequenceNode):
             for child in node.value:
@@ -164,9 +188,8 @@ def _expanded_size(root: Node, aliases: bool = True) -> int:
                 total += size(k, depth + 1) + size(v, depth + 1)
                 if total > MAX_EXPANDED_NODES:
                     break
-        if aliases:
-            active.discard(key)
-            memo[key] = total
+        active.discard(key)
+        memo[key] = total
         return total
 
     return size(root, 0)
@@ -239,35 +262,49 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
             return None
         if node is None:
             return None
+        if "&" in text:  # an anchor, so maybe aliases: count the nodes as if they were expanded
+            try:
+                size = _expanded_size(node)
+            except _Recursive as rec:
+                problems.error(
+                    node_pos(path, rec.node),
+                    "recursive YAML alias: an anchor refers to itself",
+                    hint="remove the alias (*name) inside its own anchor (&name)",
+                )
+                return None
+            except _TooDeep as deep:
+                _too_deep(problems, path, deep)
+                return None
+            if size > MAX_EXPANDED_NODES:
+                problems.error(
+                    node_pos(path, node),
+                    f"anchors and aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
+                    hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
+                )
+                return None
+        # Without aliases every node occurs once: the work is bounded by the file size limit,
+        # and _convert checks the depth itself (the problems of a file too deep are dropped,
+        # as when the count above finds it first).
+        found = Problems()
         try:
-            size = _expanded_size(node, aliases="&" in text)  # no '&': no anchor, no alias
-        except _Recursive as rec:
-            problems.error(
-                node_pos(path, rec.node),
-                "recursive YAML alias: an anchor refers to itself",
-                hint="remove the alias (*name) inside its own anchor (&name)",
-            )
-            return None
+            value = _convert(loader, node, path, found)
         except _TooDeep as deep:
-            problems.error(
-                node_pos(path, deep.node),
-                f"YAML is nested more than {MAX_DEPTH} levels deep",
-                hint="flatten the structure; content files need only a few levels",
-            )
+            _too_deep(problems, path, deep)
             return None
-        if size > MAX_EXPANDED_NODES:
-            problems.error(
-                node_pos(path, node),
-                f"anchors and aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
-                hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
-            )
-            return None
-        try:
-            return _convert(loader, node, path, problems)
         except _Refused:
-            return None
+            value = None
+        problems.extend(found)
+        return value
     finally:
         loader.dispose()
+
+
+def _too_deep(problems: Problems, path: str, deep: "_TooDeep") -> None:
+    problems.error(
+        node_pos(path, deep.node),
+        f"YAML is nested more than {MAX_DEPTH} levels deep",
+        hint="flatten the structure; content files need only a few levels",
+    )
 
 
 def _located_text(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
@@ -316,25 +353,37 @@ _GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
-def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
-    if node.tag not in _ALLOWED_TAGS:
+def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: int = 0) -> Any:
+    """Located Python values for a node tree (LMap, LList, LStr, scalars).
+
+    ``depth`` is checked here as well: a document without anchors skips the separate count of
+    :func:`_expanded_size` (see load_yaml), and this walk visits the nodes in the same order,
+    so the same node is reported as too deep."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep(node)
+    tag = node.tag
+    if tag not in _ALLOWED_TAGS:
         problems.error(
             node_pos(path, node),
-            f"unsupported YAML tag '{node.tag}'",
+            f"unsupported YAML tag '{tag}'",
             hint="remove the '!tag': only plain text, numbers, true/false, lists and mappings are allowed",
         )
         raise _Refused  # the file is not read any further: no follow-up errors about the missing value
-    if isinstance(node, ScalarNode):
+    cls = type(node)
+    if cls is ScalarNode:
         try:
-            # the common case skips construct_object: it is what construct_yaml_str returns
-            if node.tag == _FLOAT and not node.style and _GERMAN_THOUSANDS.match(node.value):
+            style = node.style
+            if tag == _STR:  # the common case skips construct_object: it is what construct_yaml_str returns
+                value = node.value
+            elif tag == _FLOAT and not style and _GERMAN_THOUSANDS.match(node.value):
                 # "10.000" is ten thousand to a German editor and 10.0 to YAML: keep the text,
                 # so that the field's type check refuses it with a hint instead of a silent 10
                 return node.value
-            value = node.value if node.tag == _STR else loader.construct_object(node, deep=True)
+            else:
+                value = loader.construct_object(node, deep=True)
             # a plain scalar's style is None in PyYAML and '' in libyaml
-            if isinstance(value, str) and (node.style in ("|", ">") or (
-                    not node.style and node.start_mark.line != node.end_mark.line)):
+            if isinstance(value, str) and (style in ("|", ">") or (
+                    not style and node.start_mark.line != node.end_mark.line)):
                 value = _located_text(loader, node, path, value)
             return value
         except yaml.MarkedYAMLError as exc:
@@ -344,41 +393,47 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems) -> Any:
                 hint=_yaml_hint(exc.problem or ""),
             )
             return None
-    if isinstance(node, SequenceNode):
+    depth += 1
+    if cls is SequenceNode:
         out = LList()
-        out.pos = node_pos(path, node)
-        out.ipos = []
+        mark = node.start_mark
+        out.pos = Pos(path, mark.line + 1, mark.column + 1)
+        out.ipos = ipos = []
         for child in node.value:
-            out.append(_convert(loader, child, path, problems))
-            out.ipos.append(node_pos(path, child))
+            out.append(_convert(loader, child, path, problems, depth))
+            mark = child.start_mark
+            ipos.append(Pos(path, mark.line + 1, mark.column + 1))
         return out
-    if isinstance(node, MappingNode):
+    if cls is MappingNode:
         try:
             loader.flatten_mapping(node)  # resolves '<<' merge keys
         except yaml.MarkedYAMLError as exc:
             problems.error(_mark_pos(path, exc.problem_mark), f"malformed YAML merge: {exc.problem}")
             return None
         out = LMap()
-        out.pos = node_pos(path, node)
-        out.kpos, out.vpos = {}, {}
+        mark = node.start_mark
+        out.pos = Pos(path, mark.line + 1, mark.column + 1)
+        out.kpos, out.vpos = kpos_of, vpos_of = {}, {}
         for knode, vnode in node.value:
-            kpos = node_pos(path, knode)
-            if not isinstance(knode, ScalarNode):
+            mark = knode.start_mark
+            kpos = Pos(path, mark.line + 1, mark.column + 1)
+            if type(knode) is not ScalarNode:
                 problems.error(kpos, "a key must be a plain word", hint="write 'key: value'")
                 continue
-            key = _convert(loader, knode, path, problems)
+            key = _convert(loader, knode, path, problems, depth)
             if not isinstance(key, str):
                 key = str(key)
             if key in out:
-                first = out.kpos[key]
+                first = kpos_of[key]
                 problems.error(
                     kpos,
                     f"duplicate key '{key}' (first at line {first.line})",
                     hint="remove one of the two; YAML would silently keep only the last",
                 )
                 continue
-            out[key] = _convert(loader, vnode, path, problems)
-            out.kpos[key] = kpos
-            out.vpos[key] = node_pos(path, vnode)
+            out[key] = _convert(loader, vnode, path, problems, depth)
+            kpos_of[key] = kpos
+            mark = vnode.start_mark
+            vpos_of[key] = Pos(path, mark.line + 1, mark.column + 1)
         return out
     return None  # pragma: no cover

@@ -323,22 +323,28 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
 
 @pytest.mark.parametrize("text", [
     "a: [1, 2, {b: c}]\n",
-    "a: " + "[" * 70 + "]" * 70 + "\n",     # too deep
-    "a: [" + ", ".join(["x"] * 200_010) + "]\n",  # too many values
+    "a: " + "[" * 70 + "]" * 70 + "\n",  # too deep
+    "x: {b: c, b: d}\na: " + "[" * 70 + "]" * 70 + "\n",  # too deep after a duplicate key
+    "a:\n" + "".join(" " * (i % 60) + "- x\n" for i in range(10)),
 ])
-def test_node_count_without_anchors_takes_the_short_path(text):
-    """Without an anchor there is no alias: the short count gives the same result or error."""
-    from yaml.nodes import MappingNode
-
-    loader = yamlio._Loader(text)
-    node = loader.get_single_node()
+def test_documents_without_anchors_skip_the_count_with_the_same_outcome(text):
+    """Without an anchor there is no alias, so load_yaml does not count the nodes first and
+    _convert checks the depth. A '&' in a trailing comment forces the counted path: the value
+    and the problems must be the same either way."""
     outcomes = []
-    for aliases in (True, False):
-        try:
-            outcomes.append(yamlio._expanded_size(node, aliases))
-        except yamlio._TooDeep as exc:
-            outcomes.append(("deep", exc.node.start_mark.index))
-    assert outcomes[0] == outcomes[1] and isinstance(node, MappingNode)
+    for doc in (text, text + "# & forces the count\n"):
+        problems = Problems()
+        value = yamlio.load_yaml(doc, "x.yaml", problems)
+        outcomes.append((value, [p.format() for p in problems.all()]))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][1] or outcomes[0][0] is not None
+
+
+def test_a_long_list_without_anchors_is_not_an_alias_bomb():
+    """The expansion limit is about aliases; an anchor-free file is bounded by its size limit."""
+    problems = Problems()
+    value = yamlio.load_yaml("a: [" + ", ".join(["x"] * 200_010) + "]\n", "x.yaml", problems)
+    assert not problems and len(value["a"]) == 200_010
 
 
 def test_search_jobs_give_up_on_a_child_that_hangs(monkeypatch):
