@@ -95,4 +95,6 @@ def export(d: Dossier, ix: Index) -> dict:
 
 
 def export_json(d: Dossier, ix: Index) -> bytes:
-    return (json.dumps(export(d, ix), ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    # compact: Python's C encoder writes it (an indented dump goes through the pure-Python
+    # encoder, 3.5x slower at 1,000 articles) and the file is a fifth smaller
+    return (json.dumps(export(d, ix), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
