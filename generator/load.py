@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
 from .article import Article, closest_passage, find_all, load_article, locate, normalize, read_text_file
 from .errors import Pos, Problems
+from .forked import can_fork, run_beside
 from .model import Citation, Dossier
 from .schema import KINDS, Ctx, Invalid
 from .suggest import did_you_mean
@@ -25,8 +27,133 @@ def content_files(content: Path) -> list[Path]:
     return sorted(p for p in content.rglob("*") if p.is_file())
 
 
-def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> tuple[Dossier, Problems]:
-    """Read and check everything. Returns the dossier (possibly partial) and all problems."""
+#: the kinds of things that have ids (the dossier itself has none)
+ID_KINDS = ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")
+
+#: From this many bytes of content YAML on, half of the files are read in a forked second
+#: process (see _read_files). The real dossier (about 0.3 MB) is read in one.
+PARALLEL_MIN_BYTES = 2_000_000
+
+
+@dataclass
+class _FileResult:
+    """What reading one content file found, to be applied in file order (see load)."""
+
+    problems: Problems = field(default_factory=Problems)
+    refs: list = field(default_factory=list)
+    #: kinds whose ids this file may define but could not be read
+    broken: tuple[str, ...] = ()
+    #: in order: ("object", kind, obj, id, pos) to register, ("salvage", kind, id) to reserve
+    actions: list = field(default_factory=list)
+
+
+def _salvaged(kind: str, raw, stem: str | None = None) -> list[tuple[str, str, str]]:
+    """The ids an invalid object would define, so one mistake does not cascade into
+    'unknown id' errors everywhere it is referenced."""
+    out = []
+    if stem is not None:
+        out.append(("salvage", kind, stem))
+
+    def items(value) -> list:  # a broken file may hold anything where a list belongs
+        return value if isinstance(value, list) else []
+
+    if kind == "topic" and isinstance(raw, dict):
+        for sec in items(raw.get("sections")):
+            for cl in items(sec.get("claims")) if isinstance(sec, dict) else []:
+                if isinstance(cl, dict) and isinstance(cl.get("id"), str):
+                    out.append(("salvage", "claim", cl["id"]))
+    if kind == "series" and isinstance(raw, dict):
+        for fig in items(raw.get("figures")):
+            if isinstance(fig, dict) and isinstance(fig.get("id"), str):
+                out.append(("salvage", "figure", fig["id"]))
+    if stem is None and kind in ID_KINDS and isinstance(raw, dict) and isinstance(raw.get("id"), str):
+        out.append(("salvage", kind, raw["id"]))
+    return out
+
+
+def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult:
+    """Read, parse and convert one content file. Touches nothing shared, so files can be read
+    in any process and order; load() applies the results in file order."""
+    info = KINDS[kind]
+    spec = info["spec"]
+    res = _FileResult()
+    problems = res.problems
+    ctx = Ctx(problems, res.refs)
+    text = _read_content(path, rel, problems)
+    if text is None:
+        return res
+    doc = load_yaml(text, rel, problems)
+    if doc is None:
+        if not problems:
+            problems.error(Pos(rel, 1, 1), "file is empty", "fill it in or delete it")
+        res.broken = {"topic": ("topic", "claim"), "series": ("series", "figure")}.get(kind, (kind,))
+        if info["shape"] == "file":
+            res.actions += _salvaged(kind, None, path.stem)
+        return res
+    if info["shape"] == "list":
+        if not isinstance(doc, LList):
+            problems.error(Pos(rel, 1, 1), f"expected a list of {spec.name}s (each starting with '- id: …')",
+                           f"see {content_dir}/README.md for the format")
+            return res
+        for item, pos in zip(doc, doc.ipos):
+            try:
+                obj = spec.convert(item, pos, ctx)
+            except Invalid:
+                res.actions += _salvaged(kind, item)
+                continue
+            res.actions.append(("object", kind, obj, obj.id, obj.at("id")))
+        return res
+    stem = path.stem
+    extra = {}
+    if info["shape"] == "file":
+        try:
+            schema.check_slug(stem, Pos(rel), ctx, what="file name")
+        except Invalid:
+            return res
+        extra = {"id": stem}
+    try:
+        obj = spec.convert(doc, Pos(rel, 1, 1), ctx, **extra)
+    except Invalid:
+        res.actions += _salvaged(kind, doc, stem if info["shape"] == "file" else None)
+        return res
+    res.actions.append(("object", kind, obj, stem, Pos(rel, 1, 1)))
+    return res
+
+
+def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None) -> list[_FileResult]:
+    """_read_file for every task, in task order. From PARALLEL_MIN_BYTES on (and with a second
+    CPU), a forked child reads the later files while this process reads the earlier ones: the
+    YAML parse and conversion are most of the loading time, and the child's results (model
+    objects and problems) come back pickled in a fraction of the time they took to make."""
+    sizes = [_size(t[1]) for t in tasks]
+    total = sum(sizes)
+    if parallel is None:
+        parallel = total >= PARALLEL_MIN_BYTES and can_fork()
+    if not parallel or len(tasks) < 2:
+        return [_read_file(*t) for t in tasks]
+    # this process also unpickles the child's share: it takes a little less than half
+    cut, acc = 1, 0
+    for i, size in enumerate(sizes):
+        acc += size
+        if acc >= total * 0.47:
+            cut = max(1, min(i + 1, len(tasks) - 1))
+            break
+    mine, theirs = run_beside(lambda: [_read_file(*t) for t in tasks[cut:]],
+                              lambda: [_read_file(*t) for t in tasks[:cut]], "reading the content")
+    return mine + theirs
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # _read_content reports it
+
+
+def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
+         parallel: bool | None = None) -> tuple[Dossier, Problems]:
+    """Read and check everything. Returns the dossier (possibly partial) and all problems.
+    ``parallel``: None decides by size (PARALLEL_MIN_BYTES); True/False force it."""
     root = Path(root)
     problems = Problems()
     ctx = Ctx(problems)
@@ -36,7 +163,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> 
         problems.error(Pos(content_dir), f"content folder '{content_dir}' does not exist", "create it, or set content_dir in mkdocs.yml")
         return d, problems
 
-    ids: dict[str, dict[str, Pos]] = {k: {} for k in ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")}
+    ids: dict[str, dict[str, Pos]] = {k: {} for k in ID_KINDS}
 
     def register(kind: str, ident: str, pos: Pos) -> bool:
         table = ids[kind]
@@ -48,80 +175,29 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> 
         return True
 
     broken: dict[str, str] = {}  # kind -> a file too broken to know which ids it defines
-
-    def salvage(kind: str, raw, stem: str | None = None) -> None:
-        """Register the ids of an invalid object, so one mistake does not cascade into
-        'unknown id' errors everywhere it is referenced."""
-        if stem is not None:
-            ids[kind].setdefault(stem, Pos(""))
-        def items(value) -> list:  # a broken file may hold anything where a list belongs
-            return value if isinstance(value, list) else []
-
-        if kind == "topic" and isinstance(raw, dict):
-            for sec in items(raw.get("sections")):
-                for cl in items(sec.get("claims")) if isinstance(sec, dict) else []:
-                    if isinstance(cl, dict) and isinstance(cl.get("id"), str):
-                        ids["claim"].setdefault(cl["id"], Pos(""))
-        if kind == "series" and isinstance(raw, dict):
-            for fig in items(raw.get("figures")):
-                if isinstance(fig, dict) and isinstance(fig.get("id"), str):
-                    ids["figure"].setdefault(fig["id"], Pos(""))
-        if stem is None and kind in ids and isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            ids[kind].setdefault(raw["id"], Pos(""))
-
     claimed: set[Path] = set()
+    tasks = []
     for kind, info in KINDS.items():
-        spec = info["spec"]
         files = sorted(content.glob(info["glob"]))
         claimed.update(files)
         if info["shape"] == "single" and not files:
             problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
                            "create it with at least 'title:' and 'lead:'")
-        for path in files:
-            rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
-            text = _read_content(path, rel, problems)
-            if text is None:
+        tasks += [(kind, path, f"{content_dir}/{path.relative_to(content).as_posix()}", content_dir) for path in files]
+    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel)):
+        problems.extend(res.problems)
+        ctx.refs.extend(res.refs)
+        for k in res.broken:
+            broken.setdefault(k, rel)
+        for action in res.actions:
+            if action[0] == "salvage":
+                ids[action[1]].setdefault(action[2], Pos(""))
                 continue
-            doc = load_yaml(text, rel, problems)
-            if doc is None:
-                if not any(p.pos.path == rel for p in problems.all()):
-                    problems.error(Pos(rel, 1, 1), "file is empty", "fill it in or delete it")
-                for k in {"topic": ("topic", "claim"), "series": ("series", "figure")}.get(kind, (kind,)):
-                    broken.setdefault(k, rel)
-                if info["shape"] == "file":
-                    salvage(kind, None, path.stem)
-                continue
-            if info["shape"] == "list":
-                if not isinstance(doc, LList):
-                    problems.error(Pos(rel, 1, 1), f"expected a list of {spec.name}s (each starting with '- id: …')",
-                                   f"see {content_dir}/README.md for the format")
-                    continue
-                for item, pos in zip(doc, doc.ipos):
-                    try:
-                        obj = spec.convert(item, pos, ctx)
-                    except Invalid:
-                        salvage(kind, item)
-                        continue
-                    if register(kind, obj.id, obj.at("id")):
-                        _store(d, kind, obj)
-                continue
-            stem = path.stem
-            extra = {}
-            if info["shape"] == "file":
-                try:
-                    schema.check_slug(stem, Pos(rel), ctx, what="file name")
-                except Invalid:
-                    continue
-                extra = {"id": stem}
-            try:
-                obj = spec.convert(doc, Pos(rel, 1, 1), ctx, **extra)
-            except Invalid:
-                salvage(kind, doc, path.stem if info["shape"] == "file" else None)
-                continue
-            if kind == "dossier":
+            _, k, obj, ident, pos = action
+            if k == "dossier":
                 d.meta = obj
-            elif register(kind, stem, Pos(rel, 1, 1)):
-                _store(d, kind, obj)
+            elif register(k, ident, pos):
+                _store(d, k, obj)
 
     for path in content_files(content):
         if path in claimed or path.name in IGNORED_IN_CONTENT or "schemas" in path.relative_to(content).parts:

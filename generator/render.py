@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import posixpath
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -26,6 +25,7 @@ from markupsafe import Markup, escape
 from . import charts, jsonld, schema
 from .article import Block
 from .edtf import EDTF, MONTHS_DE
+from .forked import can_fork, run_beside
 from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
 
@@ -553,28 +553,17 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
     return jobs
 
 
-def can_fork() -> bool:
-    """A second process helps (more than one CPU) and can be forked safely: 'fork' exists and
-    this process has no other threads (e.g. 'mkdocs serve' has its server threads; a child
-    forked there could inherit a lock another thread holds)."""
-    return ("fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
-            and threading.active_count() == 1)
-
-
 def _render_parallel(jobs: list, emit) -> list[str]:
     """Render the pages (and run any callable jobs) in this process and a forked child; same
     results, same order.
 
     Pages are independent of each other (each has its own CiteNumbers; the caches on the
     Renderer and relative() only memoise pure functions), so where a page is rendered cannot
-    change it. The child is forked, not spawned: it inherits the model and the compiled
-    templates instead of receiving them pickled, and sends back only its texts. Both processes
-    take the next page from a shared counter, so one huge page (the chronology) does not leave
-    the other process idle.
+    change it. The child inherits the model and the compiled templates and sends back only
+    its texts. Both processes take the next page from a shared counter, so one huge page (the
+    chronology) does not leave the other process idle.
     """
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    counter = ctx.Value("i", 0)
+    counter = multiprocessing.get_context("fork").Value("i", 0)
 
     def take() -> int:
         with counter.get_lock():
@@ -588,25 +577,7 @@ def _render_parallel(jobs: list, emit) -> list[str]:
             done[i] = emit(jobs[i])
         return done
 
-    def child() -> None:
-        try:
-            send.send(("ok", work()))
-        except BaseException as exc:  # report it to the parent, which raises it
-            send.send(("error", f"{type(exc).__name__}: {exc}"))
-        finally:
-            send.close()
-
-    proc = ctx.Process(target=child, daemon=True)
-    proc.start()
-    send.close()
-    try:
-        texts = work()
-        status, theirs = receive.recv()
-    finally:
-        receive.close()
-        proc.join()
-    if status != "ok":
-        raise RuntimeError(f"rendering in the second process failed: {theirs}")
+    texts, theirs = run_beside(work, work, "rendering")
     texts.update(theirs)
     return [texts[i] for i in range(len(jobs))]
 

@@ -166,6 +166,50 @@ def test_parallel_render_reports_a_failure_in_the_second_process():
         _render_parallel(["bad"] * 4, emit)
 
 
+def _loaded(root: Path, parallel: bool):
+    from generator.load import load
+
+    d, problems = load(root, parallel=parallel)
+    tables = {name: [repr(obj) for obj in getattr(d, name).values()]
+              for name in ("sources", "topics", "claims", "events", "actors", "series", "figures", "contradictions", "terms")}
+    return repr(d.meta), tables, [p.format() for p in problems.all()]
+
+
+@pytest.mark.parametrize("fixture", ["tests/fixtures/broken", "tests/fixtures/mini", "."],
+                         ids=["broken", "mini", "real-dossier"])
+def test_reading_content_in_two_processes_gives_the_same_dossier_and_problems(fixture):
+    """Half the files read in a forked child: same objects, same problems (duplicates, salvaged
+    ids and 'first defined at' resolved in file order), whichever process read a file."""
+    serial = _loaded(ROOT / fixture, parallel=False)
+    assert _loaded(ROOT / fixture, parallel=True) == serial
+    if fixture == "tests/fixtures/broken":
+        assert len(serial[2]) > 10
+
+
+def test_a_second_process_that_dies_is_an_error_not_a_hang():
+    import os
+
+    from generator.forked import run_beside
+
+    with pytest.raises(RuntimeError, match="reading the content in the second process failed: .*exit code 3"):
+        run_beside(lambda: os._exit(3), lambda: "mine", "reading the content")
+    assert run_beside(lambda: [1, 2], lambda: "mine", "x") == ("mine", [1, 2])
+
+
+def test_only_large_content_is_read_in_two_processes(monkeypatch):
+    from generator import load as load_mod
+
+    calls = []
+    real = load_mod.run_beside
+    monkeypatch.setattr(load_mod, "run_beside", lambda *a: calls.append(1) or real(*a))
+    load_mod.load(ROOT)  # the real dossier: under PARALLEL_MIN_BYTES
+    assert calls == []
+    monkeypatch.setattr(load_mod, "PARALLEL_MIN_BYTES", 1000)
+    monkeypatch.setattr(load_mod, "can_fork", lambda: True)
+    load_mod.load(ROOT)
+    assert calls == [1]
+
+
 def test_only_large_dossiers_render_in_two_processes(monkeypatch):
     from generator import render
 
