@@ -59,18 +59,24 @@ def _gc_paused():
 def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") -> Result:
     """Load and validate only."""
     with _gc_paused():
-        d, problems = load(Path(root), content_dir, seeds_dir)
+        return _check(root, content_dir, seeds_dir)
+
+
+def _check(root: Path, content_dir: str, seeds_dir: str) -> Result:
+    d, problems = load(Path(root), content_dir, seeds_dir)
     return Result(d, problems.all())
 
 
 def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
           options: Options | None = None) -> Result:
     """Load, validate, index and render. Renders nothing when there are errors."""
-    result = check(root, content_dir, seeds_dir)
-    if not result.ok or result.dossier.meta is None:
-        return result
-    d = result.dossier
+    # one pause for all of it: the collector switched on in between would at once scan every
+    # object loading made (they are all still in its youngest generation)
     with _gc_paused():
+        result = _check(root, content_dir, seeds_dir)
+        if not result.ok or result.dossier.meta is None:
+            return result
+        d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
         result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
