@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import json
 import re
@@ -23,7 +24,8 @@ from mkdocs.utils import meta as mkdocs_meta
 
 from .core import Result, build
 from .errors import ContentError
-from .render import PAGES, PARALLEL_MIN_PAGES, Options, can_fork
+from .forked import can_fork
+from .render import PAGES, PARALLEL_MIN_PAGES, Options
 from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
@@ -84,6 +86,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.result = result
         if self.config.nav and not self.user_nav:
             config.nav = result.nav
+        _freeze_heap()
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
@@ -147,6 +150,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             page, text, spans = self.unscanned[uri]
             page.present_anchor_ids.update(anchor_ids(text, spans))
         self.unscanned = {}
+        _freeze_heap()  # every page is converted: what the rest of the build keeps
         self._start_search_jobs(config, files)
         return env
 
@@ -169,9 +173,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_post_build(self, *, config) -> None:
         self._stop_search_jobs()
+        gc.unfreeze()
 
     def on_build_error(self, *, error) -> None:
         self._stop_search_jobs()
+        gc.unfreeze()
 
     def on_serve(self, server, *, config, builder):
         for folder in (self.config.content_dir, self.config.seeds_dir):
@@ -227,6 +233,17 @@ _PLAIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
 _YAML_WORDS = frozenset({"yes", "no", "true", "false", "on", "off", "null"})
 #: characters YAML refuses or reads as line breaks inside quotes (JSON leaves them raw)
 _YAML_SPECIAL = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+
+
+def _freeze_heap() -> None:
+    """Exempt everything alive now from the cyclic garbage collector until the build ends.
+
+    The core's model and MkDocs' pages live until the end of the build (or until their last
+    reference goes, which frees them as usual), but every collection of the oldest generation
+    scanned all of them again: at 1,000 articles the collector took 0.9 s of the build.
+    on_post_build/on_build_error hand them back to the collector (gc.unfreeze), so a
+    'mkdocs serve' rebuild does not keep the previous build's cycles."""
+    gc.freeze()
 
 
 def split_front_matter(text: str) -> tuple[str, dict] | None:

@@ -210,6 +210,25 @@ def test_only_large_content_is_read_in_two_processes(monkeypatch):
     assert calls == [1]
 
 
+@pytest.mark.expect_warnings
+def test_mkdocs_build_hands_the_heap_back_to_the_collector(tmp_path, no_unexpected_warnings):
+    """The plugin exempts the build's long-lived objects from collection while it runs
+    (gc.freeze) and returns them when it ends, after success and after a content error."""
+    from conftest import build_project, make_project
+
+    (tmp_path / "ok").mkdir()
+    (tmp_path / "bad").mkdir()
+    build_project(make_project(tmp_path / "ok"))
+    assert gc.get_freeze_count() == 0 and not no_unexpected_warnings.records
+    bad = make_project(tmp_path / "bad")  # fails while the pages are written: after both freezes
+    (bad / "site_theme" / "main.html").write_text('{% extends "base.html" %}{% block content %}{{ no_such.thing }}{% endblock %}',
+                                                   encoding="utf-8")
+    with pytest.raises(Exception, match="no_such"):
+        build_project(bad)
+    assert gc.get_freeze_count() == 0
+    assert all("no_such" in r.getMessage() for r in no_unexpected_warnings.records)
+
+
 def test_only_large_dossiers_render_in_two_processes(monkeypatch):
     from generator import render
 
