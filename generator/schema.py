@@ -14,6 +14,7 @@ from typing import Any, Callable
 from . import edtf, model
 from .article import FURNITURE_KINDS
 from .errors import Pos, Problems
+from .suggest import did_you_mean
 from .yamlio import LList, LMap
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -140,11 +141,12 @@ class Text(T):
         if not text:
             ctx.error(pos, "text is empty", "write the text, or remove the field if it is optional")
             raise Invalid
-        if m := _HTML.search(text):
+        if ("<" in text or ">" in text) and (m := _HTML.search(text)):  # the test in C first: most texts pass
             ctx.error(_pos_in(value, text, m.start(), pos), "HTML is not allowed in text fields ('<' or '>' found)",
                       "write plain text; use „…“ for quotes and 'bis' or '–' instead of '<'/'>'")
             raise Invalid
-        if m := _CONTROL.search(text):
+        # every character _CONTROL finds is unprintable: a printable text (most) skips the search
+        if not text.isprintable() and (m := _CONTROL.search(text)):
             ctx.error(_pos_in(value, text, m.start(), pos), f"invisible control character U+{ord(m.group()):04X} in text",
                       "retype the text or paste it as plain text")
             raise Invalid
@@ -294,8 +296,6 @@ class Enum(T):
 
     def convert(self, value, pos, ctx):
         if value not in self.values:
-            from .suggest import did_you_mean
-
             hint = did_you_mean(str(value), self.values) or ""
             ctx.error(pos, f"'{value}' is not one of: {', '.join(self.values)}", hint or f"use one of {', '.join(self.values)}")
             raise Invalid
@@ -410,8 +410,6 @@ class Obj(T):
         self.extra = extra or {}  # values passed to cls that do not come from YAML
 
     def convert(self, value, pos, ctx, **extra):
-        from .suggest import did_you_mean
-
         if not isinstance(value, dict):
             ctx.error(pos, f"expected a {self.name} (a mapping of 'field: value'), found {_type_name(value)}",
                       f"fields of a {self.name}: {', '.join(self.fields)}")

@@ -86,7 +86,11 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 _INDENT = re.compile(r"^ +", re.M)
 _COMPACT = re.compile(r"(?:[-?]\s+){%d}" % (MAX_DEPTH // 2))
+_COMPACT_PAIR = re.compile(r"[-?]\s+[-?]")
 _FLOW = re.compile(r"[\[\]{}]")
+#: an opening bracket followed by another one before any bracket closes
+_NESTED_FLOW = re.compile(r"[\[{][^\[\]{}]*[\[{]")
+_DEEP_INDENT = re.compile(r"^ {%d,}" % MAX_DEPTH, re.M)
 
 
 def _may_nest_deeply(text: str) -> bool:
@@ -99,8 +103,15 @@ def _may_nest_deeply(text: str) -> bool:
     '- '/'? ' on the same line, or an open bracket; quoted brackets only make the estimate
     larger, which costs speed, never safety.
     """
+    if _COMPACT_PAIR.search(text) and _COMPACT.search(text):  # the first is 4x faster, and necessary
+        return True
+    if not _NESTED_FLOW.search(text):
+        # no bracket opens before the previous one closed: flow nesting adds at most one
+        # level, so only an indentation of MAX_DEPTH or more can go too deep (the common case,
+        # decided without listing every line's indentation)
+        return _DEEP_INDENT.search(text) is not None
     indent = max(map(len, _INDENT.findall(text)), default=0)
-    if indent > MAX_DEPTH or _COMPACT.search(text):
+    if indent > MAX_DEPTH:
         return True
     depth = peak = 0
     for ch in _FLOW.findall(text):
@@ -348,6 +359,7 @@ def _yaml_hint(message: str) -> str:
 
 
 _STR = "tag:yaml.org,2002:str"
+_QUOTED = ("'", '"')
 _FLOAT = "tag:yaml.org,2002:float"
 _GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -394,14 +406,21 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
             )
             return None
     depth += 1
+    # Inline below: a text scalar that _convert would return as it is (quoted, or plain on one
+    # line) - most values and nearly all keys. Only where _convert would not find it too deep.
+    inline = depth <= MAX_DEPTH
     if cls is SequenceNode:
         out = LList()
         mark = node.start_mark
         out.pos = Pos(path, mark.line + 1, mark.column + 1)
         out.ipos = ipos = []
         for child in node.value:
-            out.append(_convert(loader, child, path, problems, depth))
             mark = child.start_mark
+            if inline and child.tag == _STR and type(child) is ScalarNode and (
+                    child.style in _QUOTED or (not child.style and mark.line == child.end_mark.line)):
+                out.append(child.value)
+            else:
+                out.append(_convert(loader, child, path, problems, depth))
             ipos.append(Pos(path, mark.line + 1, mark.column + 1))
         return out
     if cls is MappingNode:
@@ -420,9 +439,13 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
             if type(knode) is not ScalarNode:
                 problems.error(kpos, "a key must be a plain word", hint="write 'key: value'")
                 continue
-            key = _convert(loader, knode, path, problems, depth)
-            if not isinstance(key, str):
-                key = str(key)
+            if inline and knode.tag == _STR and (
+                    knode.style in _QUOTED or (not knode.style and mark.line == knode.end_mark.line)):
+                key = knode.value
+            else:
+                key = _convert(loader, knode, path, problems, depth)
+                if not isinstance(key, str):
+                    key = str(key)
             if key in out:
                 first = kpos_of[key]
                 problems.error(
@@ -431,9 +454,13 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                     hint="remove one of the two; YAML would silently keep only the last",
                 )
                 continue
-            out[key] = _convert(loader, vnode, path, problems, depth)
-            kpos_of[key] = kpos
             mark = vnode.start_mark
+            if inline and vnode.tag == _STR and type(vnode) is ScalarNode and (
+                    vnode.style in _QUOTED or (not vnode.style and mark.line == vnode.end_mark.line)):
+                out[key] = vnode.value
+            else:
+                out[key] = _convert(loader, vnode, path, problems, depth)
+            kpos_of[key] = kpos
             vpos_of[key] = Pos(path, mark.line + 1, mark.column + 1)
         return out
     return None  # pragma: no cover

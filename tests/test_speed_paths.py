@@ -431,3 +431,11 @@ def test_search_jobs_give_up_on_a_child_that_hangs(monkeypatch):
     serial = SearchIndex()
     serial.add_entry_from_context(pages[0])
     assert index.entries == serial.entries and index.entries
+
+
+def test_text_fields_skip_the_control_character_search_only_when_that_is_safe():
+    """Text.convert searches for control characters only in unprintable texts: every
+    character the search finds must therefore be unprintable."""
+    from generator.schema import _CONTROL
+
+    assert not [hex(c) for c in range(0x110000) if _CONTROL.match(chr(c)) and chr(c).isprintable()]
