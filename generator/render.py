@@ -183,6 +183,7 @@ class Renderer:
         self.d, self.ix, self.o = d, ix, options
         self._labels: dict[str, str] = {}
         self._cite_attrs: dict[tuple[str, str], str] = {}
+        self._once: dict[tuple[str, str], Markup] = {}
         self.env = _environment(options.template_dirs)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
@@ -317,6 +318,7 @@ class Renderer:
         return f"{p.lower.year:04d}"
 
     @staticmethod
+    @lru_cache(maxsize=4096)
     def date_marker(e: EDTF) -> tuple[str, str, str] | None:
         """(css modifier, visible label, explanation) for a date that is not one known day."""
         if e.uncertain:
@@ -363,6 +365,22 @@ class Renderer:
         return Markup(", ").join(
             Markup(f'<a href="{escape(self.href(here, self.actor_path(a)))}">{escape(actors[a].name)}</a>')
             if a in actors else escape(a) for a in ids)
+
+    def topic_links(self, here: str, ids) -> Markup:
+        """Topics by title, linked to their pages (an id without a topic stays as written)."""
+        topics = self.d.topics
+        return Markup(", ").join(
+            Markup(f'<a href="{escape(self.href(here, self.topic_path(t)))}">{escape(topics[t].title)}</a>')
+            if t in topics else escape(t) for t in ids)
+
+    def once(self, kind: str, key: str, macro, *args) -> Markup:
+        """``macro(*args)``, rendered once per (kind, key) and run: for pieces of markup that
+        are the same on every page (an event's date line), kept in the templates."""
+        cache_key = (kind, key)
+        out = self._once.get(cache_key)
+        if out is None:
+            out = self._once[cache_key] = Markup(macro(*args))
+        return out
 
     def reported_links(self, here: str, cites) -> Markup:
         """The sources a statement rests on (earliest first), linked to their pages."""
