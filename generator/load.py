@@ -131,11 +131,12 @@ def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None =
         parallel = total >= PARALLEL_MIN_BYTES and can_fork()
     if not parallel or len(tasks) < 2:
         return [_read_file(*t) for t in tasks]
-    # this process also unpickles the child's share: it takes a little less than half
+    # the child also pickles its results (about 40% of reading them), this process only
+    # unpickles them (about 15%): this process takes the larger share (measured: 63% best)
     cut, acc = 1, 0
     for i, size in enumerate(sizes):
         acc += size
-        if acc >= total * 0.47:
+        if acc >= total * 0.63:
             cut = max(1, min(i + 1, len(tasks) - 1))
             break
     mine, theirs = run_beside(lambda: [_read_file(*t) for t in tasks[cut:]],
