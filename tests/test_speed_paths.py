@@ -79,6 +79,22 @@ def test_core_restores_the_garbage_collector():
         gc.enable()
 
 
+def test_the_core_leaves_its_objects_in_the_oldest_generation():
+    """What the core made is in the oldest generation (else the first allocation after the core
+    scans all of it); nothing stays frozen, nothing leaks."""
+    import weakref
+
+    gc.collect()
+    result = core.build(ROOT)
+    assert result.ok and result.pages
+    assert gc.get_freeze_count() == 0
+    assert any(o is result.dossier for o in gc.get_objects(generation=2))
+    model = weakref.ref(result.dossier)
+    del result
+    gc.collect()
+    assert model() is None
+
+
 def _site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
