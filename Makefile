@@ -73,7 +73,7 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
 ## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild
-## (about 30 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3").
+## (about 6 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3").
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
