@@ -115,6 +115,8 @@ def cmd_build(args) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
+    from .plugin import DossierPlugin
+
     root = Path(args.root).resolve()
     config_file = root / args.config
     if not config_file.is_file():
@@ -148,6 +150,9 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     try:
         cfg = load_config(str(config_file), site_dir=str(tmp), strict=args.strict)
+        for plugin in cfg.plugins.values():  # the content is checked: do not load it again
+            if isinstance(plugin, DossierPlugin):
+                plugin.checked = ((root, args.content, args.seeds), checked)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             mkdocs_build(cfg)

@@ -75,12 +75,15 @@ def _check(root: Path, content_dir: str, seeds_dir: str) -> Result:
 
 
 def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
-          options: Options | None = None) -> Result:
-    """Load, validate, index and render. Renders nothing when there are errors."""
+          options: Options | None = None, checked: Result | None = None) -> Result:
+    """Load, validate, index and render. Renders nothing when there are errors.
+
+    ``checked``: what check() returned for the same input a moment ago ('dossier build' checks
+    before it starts MkDocs); it is rendered instead of loading everything a second time."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
     with _gc_paused():
-        result = _check(root, content_dir, seeds_dir)
+        result = checked if checked is not None else _check(root, content_dir, seeds_dir)
         if not result.ok or result.dossier.meta is None:
             return result
         d = result.dossier

@@ -50,6 +50,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.result: Result | None = None
+        #: ((root, content_dir, seeds_dir), core.check result) of that input, checked just before
+        #: the build by 'dossier build', so the content is not loaded twice
+        self.checked: tuple[tuple, Result] | None = None
         self.root = Path.cwd()
         self.generated: set[str] = set()
         self.unsearched: set[str] = set()
@@ -78,7 +81,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.raw_blocks.clear()  # a rebuild after a failed one starts clean (mkdocs serve)
-        result = build(self.root, self.config.content_dir, self.config.seeds_dir, self._options(config))
+        checked, self.checked = self.checked, None  # handed over once, by 'dossier build'
+        if checked is not None and checked[0] != (self.root, self.config.content_dir, self.config.seeds_dir):
+            checked = None
+        result = build(self.root, self.config.content_dir, self.config.seeds_dir, self._options(config),
+                       checked=checked[1] if checked else None)
         for w in result.warnings:
             log.warning(w.format())
         if result.errors:

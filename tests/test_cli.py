@@ -292,6 +292,26 @@ def test_build_replaces_site_only_on_success(tmp_path):
     assert sorted(p.name for p in proj.iterdir() if p.name.startswith(".site")) == []  # no leftovers
 
 
+def test_build_loads_the_content_once(tmp_path, monkeypatch):
+    """'dossier build' checks the content before it starts MkDocs and hands the result to the
+    plugin, which renders it instead of loading everything again; with other content folders
+    than the plugin's, the plugin loads its own."""
+    from generator import cli
+
+    proj = make_project(tmp_path)
+    calls = []
+    real = core.load
+    monkeypatch.setattr(core, "load", lambda *a, **k: calls.append(a[1:3]) or real(*a, **k))
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    assert cli.main(["--root", str(proj), "build"]) == 0
+    assert calls == [("content", "seeds")]
+    assert (proj / "site/themen/ernte/index.html").is_file()
+    shutil.copytree(proj / "content", proj / "inhalt")
+    calls.clear()
+    assert cli.main(["--root", str(proj), "--content", "inhalt", "build"]) == 0
+    assert calls == [("inhalt", "seeds"), ("content", "seeds")]
+
+
 def test_build_refuses_to_replace_anything_but_a_previous_site(tmp_path):
     proj = make_project(tmp_path)
     (proj / ".git").mkdir()
