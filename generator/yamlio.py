@@ -84,40 +84,55 @@ else:  # pragma: no cover - PyYAML built without libyaml
     _FastLoader = None
 
 
-_INDENT = re.compile(r"^ +", re.M)
 _COMPACT = re.compile(r"(?:[-?]\s+){%d}" % (MAX_DEPTH // 2))
 _COMPACT_PAIR = re.compile(r"[-?]\s+[-?]")
-_FLOW = re.compile(r"[\[\]{}]")
-#: an opening bracket followed by another one before any bracket closes
-_NESTED_FLOW = re.compile(r"[\[{][^\[\]{}]*[\[{]")
 _DEEP_INDENT = re.compile(r"^ {%d,}" % MAX_DEPTH, re.M)
+#: Up to this many opening brackets, a document goes to libyaml without counting its flow
+#: nesting exactly (see _may_nest_deeply). libyaml's composer survives 6,000 levels (measured
+#: in the main thread and in a thread) and crashes at a few ten thousand.
+_FLOW_SAFE = 1000
 
 
 def _may_nest_deeply(text: str) -> bool:
-    """Could this document nest deeper than MAX_DEPTH? A cheap over-estimate.
+    """Could libyaml be asked to nest this document so deeply that it crashes?
 
     libyaml builds the node tree with C recursion and crashes the whole process (a
     segmentation fault, no exception) on a few ten thousand levels of nesting, long before
     any check of ours could run. Such a document is parsed by the pure-Python parser, which
-    reports it with a position. Each level of nesting needs a deeper indentation, a compact
-    '- '/'? ' on the same line, or an open bracket; quoted brackets only make the estimate
-    larger, which costs speed, never safety.
+    reports it with a position; anything shallower is composed by libyaml and deeper than
+    MAX_DEPTH is then reported by our own depth check, as for the pure-Python parser.
+
+    Block nesting needs indentation or compact '- '/'? ' indicators: with indentation under
+    MAX_DEPTH and fewer than MAX_DEPTH/2 compact indicators in a row it stays at a few
+    thousand levels. Flow nesting needs opening brackets: with at most _FLOW_SAFE of them it
+    cannot go deeper; with more, the depth is measured on libyaml's event stream, which is
+    not recursive. (Counting brackets in the text is not enough: a closing bracket in a
+    comment or a quoted text would hide a real opening one.)
     """
-    if _COMPACT_PAIR.search(text) and _COMPACT.search(text):  # the first is 4x faster, and necessary
-        return True
-    if not _NESTED_FLOW.search(text):
-        # no bracket opens before the previous one closed: flow nesting adds at most one
-        # level, so only an indentation of MAX_DEPTH or more can go too deep (the common case,
-        # decided without listing every line's indentation)
-        return _DEEP_INDENT.search(text) is not None
-    indent = max(map(len, _INDENT.findall(text)), default=0)
-    if indent > MAX_DEPTH:
-        return True
+    if _DEEP_INDENT.search(text) or (_COMPACT_PAIR.search(text) and _COMPACT.search(text)):
+        return True  # the pair search is 4x faster than the full one, and necessary for it
+    if text.count("[") + text.count("{") <= _FLOW_SAFE:
+        return False
+    return _event_depth(text) > MAX_DEPTH
+
+
+def _event_depth(text: str) -> int:
+    """The deepest nesting of collections, from libyaml's events (more than MAX_DEPTH when
+    the document is malformed: the pure-Python parser reports it then)."""
     depth = peak = 0
-    for ch in _FLOW.findall(text):
-        depth += 1 if ch in "[{" else -1
-        peak = max(peak, depth)
-    return indent + peak > MAX_DEPTH
+    try:
+        for event in yaml.parse(text, Loader=_FastLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > peak:
+                    peak = depth
+                    if peak > MAX_DEPTH:
+                        break
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return MAX_DEPTH + 1
+    return peak
 
 
 class LMap(dict):
@@ -174,14 +189,18 @@ def _mark_pos(path: str, mark) -> Pos:
     return Pos(path, mark.line + 1, mark.column + 1)
 
 
-def _expanded_size(root: Node) -> int:
-    """Count nodes as if every alias were expanded; raise on recursion or on excess."""
+def _expanded_size(root: Node) -> tuple[int, bool]:
+    """Count nodes as if every alias were expanded; raise on recursion or excessive depth.
+    Returns (the count, whether any node was reached twice - that is, through an alias)."""
     memo: dict[int, int] = {}
     active: set[int] = set()
+    repeated = False
 
     def size(node: Node, depth: int) -> int:
+        nonlocal repeated
         key = id(node)
         if key in memo:
+            repeated = True
             return memo[key]
         if key in active:
             raise _Recursive(node)
@@ -203,7 +222,8 @@ def _expanded_size(root: Node) -> int:
         memo[key] = total
         return total
 
-    return size(root, 0)
+    total = size(root, 0)
+    return total, repeated
 
 
 _NOT_PARSED = object()
@@ -273,49 +293,58 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
             return None
         if node is None:
             return None
-        if "&" in text:  # an anchor, so maybe aliases: count the nodes as if they were expanded
-            try:
-                size = _expanded_size(node)
-            except _Recursive as rec:
-                problems.error(
-                    node_pos(path, rec.node),
-                    "recursive YAML alias: an anchor refers to itself",
-                    hint="remove the alias (*name) inside its own anchor (&name)",
-                )
-                return None
-            except _TooDeep as deep:
-                _too_deep(problems, path, deep)
-                return None
-            if size > MAX_EXPANDED_NODES:
-                problems.error(
-                    node_pos(path, node),
-                    f"anchors and aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
-                    hint="write the values out instead of nesting aliases (a 'billion laughs' file is refused)",
-                )
+        # An anchor, so maybe aliases: count the nodes as if they were expanded, before anything
+        # is built from them. A merge key ('<<') moves nodes up a level when it is resolved: the
+        # depth is checked before that, too.
+        counted = "&" in text or "<<" in text
+        if counted:
+            problem = _count_problem(node, path)
+            if problem is not None:
+                problems.error(*problem)
                 return None
         # Without aliases every node occurs once: the work is bounded by the file size limit,
-        # and _convert checks the depth itself (the problems of a file too deep are dropped,
-        # as when the count above finds it first).
+        # and _convert checks the depth as it goes. Only a file that has a problem is counted
+        # afterwards, so that a too-deep file gets that error (and only that one), as when
+        # counting first.
         found = Problems()
+        refused = False
         try:
             value = _convert(loader, node, path, found)
         except _TooDeep as deep:
-            _too_deep(problems, path, deep)
+            problems.error(*_too_deep(path, deep))
             return None
         except _Refused:
-            value = None
+            value, refused = None, True
+        if not counted and (refused or found):
+            problem = _count_problem(node, path)
+            if problem is not None:
+                problems.error(*problem)
+                return None
         problems.extend(found)
         return value
     finally:
         loader.dispose()
 
 
-def _too_deep(problems: Problems, path: str, deep: "_TooDeep") -> None:
-    problems.error(
-        node_pos(path, deep.node),
-        f"YAML is nested more than {MAX_DEPTH} levels deep",
-        hint="flatten the structure; content files need only a few levels",
-    )
+def _too_deep(path: str, deep: "_TooDeep") -> tuple:
+    return (node_pos(path, deep.node), f"YAML is nested more than {MAX_DEPTH} levels deep",
+            "flatten the structure; content files need only a few levels")
+
+
+def _count_problem(node: Node, path: str) -> tuple | None:
+    """(position, message, hint) when the expanded document is recursive, too deep, or - through
+    aliases - too large; else None."""
+    try:
+        size, aliased = _expanded_size(node)
+    except _Recursive as rec:
+        return (node_pos(path, rec.node), "recursive YAML alias: an anchor refers to itself",
+                "remove the alias (*name) inside its own anchor (&name)")
+    except _TooDeep as deep:
+        return _too_deep(path, deep)
+    if size > MAX_EXPANDED_NODES and aliased:
+        return (node_pos(path, node), f"anchors and aliases expand this file to more than {MAX_EXPANDED_NODES:,} values",
+                "write the values out instead of nesting aliases (a 'billion laughs' file is refused)")
+    return None
 
 
 def _located_text(loader: _Loader, node: ScalarNode, path: str, value: str) -> str:
