@@ -186,6 +186,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self._stop_search_jobs()
         gc.unfreeze()
 
+    def on_shutdown(self) -> None:
+        # a build stopped between the freeze and on_post_build (Ctrl-C, another plugin's
+        # error hook failing first) must not leave the heap exempt from collection
+        gc.unfreeze()
+
     def on_serve(self, server, *, config, builder):
         for folder in (self.config.content_dir, self.config.seeds_dir):
             path = self.root / folder
