@@ -11,6 +11,7 @@ one space. Nothing fuzzier — a quote either stands in the article or it does n
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,9 +57,22 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     raw_norm: str = ""
 
+    #: (citable block texts joined by NUL, where each starts, the blocks) - see locate
+    _body_index: tuple | None = field(default=None, repr=False, compare=False)
+
     @property
     def body(self) -> list[Block]:
         return [b for b in self.blocks if b.citable]
+
+    def body_index(self) -> tuple[str, list[int], list[Block]]:
+        if self._body_index is None:
+            blocks = self.body
+            starts, pos = [], 0
+            for b in blocks:
+                starts.append(pos)
+                pos += len(b.text) + 1
+            self._body_index = ("\x00".join(b.text for b in blocks), starts, blocks)
+        return self._body_index
 
     @property
     def paragraphs(self) -> list[Block]:
@@ -197,7 +211,15 @@ def locate(article: Article, quote: str) -> list[Match]:
     q = normalize(quote)
     if not q:
         return []
-    return [Match(b, i, i + len(q)) for b in article.body for i in find_all(b.text, q)]
+    if "\x00" in q:  # could span two blocks of the joined text below
+        return [Match(b, i, i + len(q)) for b in article.body for i in find_all(b.text, q)]
+    # one search through all citable blocks at once (joined by NUL, which no match can cross)
+    text, starts, blocks = article.body_index()
+    out = []
+    for i in find_all(text, q):
+        k = bisect_right(starts, i) - 1
+        out.append(Match(blocks[k], i - starts[k], i - starts[k] + len(q)))
+    return out
 
 
 def closest_passage(article: Article, quote: str, blocks: list[Block] | None = None) -> tuple[Block | None, str, float]:

@@ -500,3 +500,32 @@ def test_text_fields_skip_the_control_character_search_only_when_that_is_safe():
     from generator.schema import _CONTROL
 
     assert not [hex(c) for c in range(0x110000) if _CONTROL.match(chr(c)) and chr(c).isprintable()]
+
+
+def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds():
+    """locate() searches all citable blocks at once; the result must be the search per block:
+    same blocks, offsets and overlapping repeats, nothing across a block boundary."""
+    import random
+
+    from generator.article import Article, Block, find_all, locate, normalize
+    from generator.load import load
+
+    def per_block(article, quote):
+        q = normalize(quote)
+        return [(b.anchor, i, i + len(q)) for b in article.body for i in find_all(b.text, q)] if q else []
+
+    rng = random.Random(6)
+    d, _ = load(ROOT)
+    articles = [s.article for s in d.sources.values()]
+    articles.append(Article("x.txt", "", [Block("paragraph", "ana ana", 1, "p1", 1), Block("dateline", "ana", 3),
+                                          Block("paragraph", "nana", 5, "p2", 2), Block("pullquote", "an", 7, "zt1")]))
+    for art in articles:
+        texts = [b.text for b in art.blocks]
+        quotes = ["ana", "an", "a", "na an", "ana\x00nana", " ", "", "nicht im Text"]
+        for _ in range(200):
+            t = rng.choice(texts)
+            i = rng.randrange(len(t))
+            quotes.append(t[i:i + rng.randrange(1, 40)])
+        quotes.append(texts[-1][-5:] + " " + texts[0][:5])  # across the end of one block and the next
+        for q in quotes:
+            assert [(m.block.anchor, m.start, m.end) for m in locate(art, q)] == per_block(art, q), q
