@@ -16,32 +16,38 @@ def modified(d: Dossier) -> str | None:
     return newest.published.sort_key()[0].isoformat() if newest else None
 
 
-def cited_works(d: Dossier, source_ids: list[str]) -> list[dict]:
-    """One schema.org NewsArticle per source cited on a page, in order of first citation."""
-    out, seen = [], set()
-    for sid in source_ids:
-        s = d.sources.get(sid)
-        if s is None or s.id in seen:
-            continue
-        seen.add(s.id)
-        work: dict = {"@type": "NewsArticle", "headline": s.title, "inLanguage": s.language}
-        if s.publisher:
-            work["publisher"] = {"@type": "Organization", "name": s.publisher}
-        if s.author:
-            work["author"] = s.author
-        if s.published is not None and s.published.start and not s.published.approximate and s.published.start.precision == "day" and not s.published.is_interval:
-            work["datePublished"] = s.published.iso_lower()
-        if s.url:
-            work["url"] = s.url
-        out.append(work)
-    return out
+def _work(s) -> dict:
+    """The schema.org NewsArticle for a cited source."""
+    work: dict = {"@type": "NewsArticle", "headline": s.title, "inLanguage": s.language}
+    if s.publisher:
+        work["publisher"] = {"@type": "Organization", "name": s.publisher}
+    if s.author:
+        work["author"] = s.author
+    if s.published is not None and s.published.start and not s.published.approximate and s.published.start.precision == "day" and not s.published.is_interval:
+        work["datePublished"] = s.published.iso_lower()
+    if s.url:
+        work["url"] = s.url
+    return work
 
 
-def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None) -> str:
+def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None, works: dict[str, str] | None = None) -> str:
     """Extra front-matter lines (JSON is valid YAML) for a rendered page. ``mod`` is
     ``modified(d)`` when the caller has it already (it scans every source: render computes it
-    once, not once per page)."""
-    lines = [f"dossier_cited: {json.dumps(cited_works(d, source_ids), ensure_ascii=False)}"]
+    once, not once per page); ``works`` keeps each source's JSON across the pages of a render
+    (the same text json.dumps writes for the whole list)."""
+    if works is None:
+        works = {}
+    items, seen = [], set()
+    for sid in source_ids:
+        s = d.sources.get(sid)
+        if s is None or sid in seen:
+            continue
+        seen.add(sid)
+        item = works.get(sid)
+        if item is None:
+            item = works[sid] = json.dumps(_work(s), ensure_ascii=False)
+        items.append(item)
+    lines = [f"dossier_cited: [{', '.join(items)}]"]
     if mod is None:
         mod = modified(d)
     if mod:

@@ -520,6 +520,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     jobs: list = [*extra.values(), *_jobs(d, r)]
     n = len(extra)
     mod = jsonld.modified(d)
+    works: dict[str, str] = {}  # each cited source's JSON-LD, made once per process
 
     def emit(job) -> Any:
         if callable(job):
@@ -529,7 +530,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         text = r.render_page(template, path, numbers, **ctx)
         if text.startswith("---\n"):  # linked data for site_theme/main.html (JSON-LD)
             cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
-            text = "---\n" + jsonld.front_matter(d, cited, mod) + text[4:]
+            text = "---\n" + jsonld.front_matter(d, cited, mod, works) + text[4:]
         return text
 
     if parallel is None:
