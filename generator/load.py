@@ -120,28 +120,40 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
     return res
 
 
+#: The forked child's share of the bytes when content is read in two processes (see
+#: _read_files). The child also pickles its results (about 40 % of the time reading them
+#: took) and this process unpickles them (about 15 %): balanced at about 42 %.
+CHILD_SHARE = 0.42
+
+
 def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None) -> list[_FileResult]:
     """_read_file for every task, in task order. From PARALLEL_MIN_BYTES on (and with a second
-    CPU), a forked child reads the later files while this process reads the earlier ones: the
-    YAML parse and conversion are most of the loading time, and the child's results (model
-    objects and problems) come back pickled in a fraction of the time they took to make."""
+    CPU), a forked child reads part of the files while this process reads the rest: the YAML
+    parse and conversion are most of the loading time, and the child's results (model objects
+    and problems) come back pickled in a fraction of the time they took to make. The child's
+    files are spread over every kind of content (a share of the bytes of each stretch of the
+    task list), since the cost per byte differs between kinds."""
     sizes = [_size(t[1]) for t in tasks]
-    total = sum(sizes)
     if parallel is None:
-        parallel = total >= PARALLEL_MIN_BYTES and can_fork()
+        parallel = sum(sizes) >= PARALLEL_MIN_BYTES and can_fork()
     if not parallel or len(tasks) < 2:
         return [_read_file(*t) for t in tasks]
-    # the child also pickles its results (about 40% of reading them), this process only
-    # unpickles them (about 15%): this process takes the larger share (measured: 63% best)
-    cut, acc = 1, 0
+    theirs_idx, mine_idx, seen, given = [], [], 0, 0
     for i, size in enumerate(sizes):
-        acc += size
-        if acc >= total * 0.63:
-            cut = max(1, min(i + 1, len(tasks) - 1))
-            break
-    mine, theirs = run_beside(lambda: [_read_file(*t) for t in tasks[cut:]],
-                              lambda: [_read_file(*t) for t in tasks[:cut]], "reading the content")
-    return mine + theirs
+        seen += size
+        if given + size <= seen * CHILD_SHARE:
+            theirs_idx.append(i)
+            given += size
+        else:
+            mine_idx.append(i)
+    mine, theirs = run_beside(lambda: [_read_file(*tasks[i]) for i in theirs_idx],
+                              lambda: [_read_file(*tasks[i]) for i in mine_idx], "reading the content")
+    out: list = [None] * len(tasks)
+    for i, res in zip(mine_idx, mine):
+        out[i] = res
+    for i, res in zip(theirs_idx, theirs):
+        out[i] = res
+    return out
 
 
 def _size(path: Path) -> int:
