@@ -184,6 +184,7 @@ class Renderer:
         self._labels: dict[str, str] = {}
         self._cite_attrs: dict[tuple[str, str], str] = {}
         self._once: dict[tuple[str, str], Markup] = {}
+        self._ref_tails: dict[tuple[str, str], str] = {}
         self.env = _environment(options.template_dirs)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
@@ -334,10 +335,10 @@ class Renderer:
         return None
 
     # --- the innermost loops of the page templates ------------------------------------------
-    # Citation markers and the link lists of claims and events come three to ten times per
-    # statement, on several pages each; as Python they cost a fraction of the same markup
-    # written as Jinja macros (every call and output there goes through Jinja's runtime).
-    # The markup is the same; the macros in _macros.md.j2 call these.
+    # Citation markers, the list of cited passages and the link lists of claims and events
+    # come three to ten times per statement, on several pages each; as Python they cost a
+    # fraction of the same markup written as Jinja macros (every call and output there goes
+    # through Jinja's runtime). The markup is the same; the macros in _macros.md.j2 call these.
 
     def cite_links(self, here: str, cites, num: "CiteNumbers") -> Markup:
         """Numbered citation markers: the passage, source and date ride along for the preview."""
@@ -347,6 +348,19 @@ class Renderer:
             out.append(f'<a class="dossier-cite" href="{escape(self.cite_href(here, c))}" data-cite-n="{n}"'
                        f'{self._cite_data(c)} aria-describedby="beleg-{n}">[{n}]</a>')
         out.append("</span>")
+        return Markup("".join(out))
+
+    def reference_items(self, here: str, num: "CiteNumbers") -> Markup:
+        """The page's list of cited passages, numbered as in the text: one <li> per line."""
+        out = []
+        for n, c in enumerate(num.items, 1):
+            key = (c.source, c.quote)
+            tail = self._ref_tails.get(key)
+            if tail is None:
+                para = f", ¶{escape(c.block.number)}" if c.block and c.block.number else ""
+                tail = self._ref_tails[key] = (f'">{escape(self.d.sources[c.source].title)}</a> '
+                                               f'({escape(self.source_label(c.source))}){para}: <q>{escape(c.quote)}</q></li>\n')
+            out.append(f'<li id="beleg-{n}"><a href="{escape(self.cite_href(here, c))}{tail}')
         return Markup("".join(out))
 
     def _cite_data(self, c: Citation) -> str:
