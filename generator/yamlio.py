@@ -26,6 +26,7 @@ MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 64
 
 _BOOL = "tag:yaml.org,2002:bool"
+_STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
@@ -41,7 +42,6 @@ _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
-_STR_TAG = "tag:yaml.org,2002:str"
 #: plain scalars up to this length have their tag remembered (keys, ids, numbers, true/false)
 _MEMO_MAX_LEN = 40
 
@@ -55,7 +55,7 @@ def _resolve_fast(resolve):
     def fast(self, kind, value, implicit):
         if kind is ScalarNode:
             if not implicit[0]:
-                return _STR_TAG
+                return _STR
             tag = memo.get(value)
             if tag is None:
                 tag = resolve(self, kind, value, implicit)
@@ -387,11 +387,17 @@ def _yaml_hint(message: str) -> str:
     return "check quotes, colons and indentation around this position"
 
 
-_STR = "tag:yaml.org,2002:str"
 _QUOTED = ("'", '"')
 _FLOAT = "tag:yaml.org,2002:float"
 _GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def _verbatim(node: Node) -> bool:
+    """A text scalar that _convert returns as it is: quoted, or plain on one line (a block or
+    multi-line plain scalar becomes an LStr)."""
+    return node.tag == _STR and type(node) is ScalarNode and (
+        node.style in _QUOTED or (not node.style and node.start_mark.line == node.end_mark.line))
 
 
 def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: int = 0) -> Any:
@@ -435,8 +441,8 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
             )
             return None
     depth += 1
-    # Inline below: a text scalar that _convert would return as it is (quoted, or plain on one
-    # line) - most values and nearly all keys. Only where _convert would not find it too deep.
+    # Children that are _verbatim (most values, nearly all keys) are taken without a call of
+    # _convert - only where _convert would not find them too deep.
     inline = depth <= MAX_DEPTH
     if cls is SequenceNode:
         out = LList()
@@ -444,12 +450,11 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
         out.pos = Pos(path, mark.line + 1, mark.column + 1)
         out.ipos = ipos = []
         for child in node.value:
-            mark = child.start_mark
-            if inline and child.tag == _STR and type(child) is ScalarNode and (
-                    child.style in _QUOTED or (not child.style and mark.line == child.end_mark.line)):
+            if inline and _verbatim(child):
                 out.append(child.value)
             else:
                 out.append(_convert(loader, child, path, problems, depth))
+            mark = child.start_mark
             ipos.append(Pos(path, mark.line + 1, mark.column + 1))
         return out
     if cls is MappingNode:
@@ -468,8 +473,7 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
             if type(knode) is not ScalarNode:
                 problems.error(kpos, "a key must be a plain word", hint="write 'key: value'")
                 continue
-            if inline and knode.tag == _STR and (
-                    knode.style in _QUOTED or (not knode.style and mark.line == knode.end_mark.line)):
+            if inline and _verbatim(knode):
                 key = knode.value
             else:
                 key = _convert(loader, knode, path, problems, depth)
@@ -483,13 +487,12 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                     hint="remove one of the two; YAML would silently keep only the last",
                 )
                 continue
-            mark = vnode.start_mark
-            if inline and vnode.tag == _STR and type(vnode) is ScalarNode and (
-                    vnode.style in _QUOTED or (not vnode.style and mark.line == vnode.end_mark.line)):
+            if inline and _verbatim(vnode):
                 out[key] = vnode.value
             else:
                 out[key] = _convert(loader, vnode, path, problems, depth)
             kpos_of[key] = kpos
+            mark = vnode.start_mark
             vpos_of[key] = Pos(path, mark.line + 1, mark.column + 1)
         return out
     return None  # pragma: no cover
