@@ -182,9 +182,8 @@ class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
         self._labels: dict[str, str] = {}
-        self._cite_attrs: dict[tuple[str, str], str] = {}
+        self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
-        self._ref_tails: dict[tuple[str, str], str] = {}
         self.env = _environment(options.template_dirs)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
@@ -345,8 +344,11 @@ class Renderer:
         out = ['<span class="dossier-cites">']
         for c in cites:
             n = num(c)
+            title, label, para, quote = self._cited(c)
+            para = f' data-paragraph="{para}"' if para else ""
             out.append(f'<a class="dossier-cite" href="{escape(self.cite_href(here, c))}" data-cite-n="{n}"'
-                       f'{self._cite_data(c)} aria-describedby="beleg-{n}">[{n}]</a>')
+                       f' data-title="{title}" data-source="{label}"{para} data-quote="{quote}"'
+                       f' aria-describedby="beleg-{n}">[{n}]</a>')
         out.append("</span>")
         return Markup("".join(out))
 
@@ -354,24 +356,22 @@ class Renderer:
         """The page's list of cited passages, numbered as in the text: one <li> per line."""
         out = []
         for n, c in enumerate(num.items, 1):
-            key = (c.source, c.quote)
-            tail = self._ref_tails.get(key)
-            if tail is None:
-                para = f", ¶{escape(c.block.number)}" if c.block and c.block.number else ""
-                tail = self._ref_tails[key] = (f'">{escape(self.d.sources[c.source].title)}</a> '
-                                               f'({escape(self.source_label(c.source))}){para}: <q>{escape(c.quote)}</q></li>\n')
-            out.append(f'<li id="beleg-{n}"><a href="{escape(self.cite_href(here, c))}{tail}')
+            title, label, para, quote = self._cited(c)
+            para = f", ¶{para}" if para else ""
+            out.append(f'<li id="beleg-{n}"><a href="{escape(self.cite_href(here, c))}">{title}</a> '
+                       f'({label}){para}: <q>{quote}</q></li>\n')
         return Markup("".join(out))
 
-    def _cite_data(self, c: Citation) -> str:
+    def _cited(self, c: Citation) -> tuple[Markup, Markup, Markup | str, Markup]:
+        """(title, source label, paragraph number or '', quote) of a cited passage, escaped;
+        the same wherever the passage is cited, so made once per passage."""
         key = (c.source, c.quote)
-        attrs = self._cite_attrs.get(key)
-        if attrs is None:
-            s = self.d.sources[c.source]
-            para = f' data-paragraph="{escape(c.block.number)}"' if c.block and c.block.number else ""
-            attrs = self._cite_attrs[key] = (f' data-title="{escape(s.title)}" data-source="{escape(self.source_label(c.source))}"'
-                                             f'{para} data-quote="{escape(c.quote)}"')
-        return attrs
+        parts = self._cited_parts.get(key)
+        if parts is None:
+            para = escape(c.block.number) if c.block and c.block.number else ""
+            parts = self._cited_parts[key] = (escape(self.d.sources[c.source].title),
+                                              escape(self.source_label(c.source)), para, escape(c.quote))
+        return parts
 
     def actor_links(self, here: str, ids) -> Markup:
         """Actors by name, linked to their pages (an id without an actor stays as written)."""
