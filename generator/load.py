@@ -30,8 +30,9 @@ def content_files(content: Path) -> list[Path]:
 #: the kinds of things that have ids (the dossier itself has none)
 ID_KINDS = ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")
 
-#: From this many bytes of content YAML on, half of the files are read in a forked second
-#: process (see _read_files). The real dossier (about 0.3 MB) is read in one.
+#: From this many bytes of content YAML on, part of the files (CHILD_SHARE of the bytes) are
+#: read in a forked second process (see _read_files). The real dossier (about 0.3 MB) is read
+#: in one.
 PARALLEL_MIN_BYTES = 2_000_000
 
 

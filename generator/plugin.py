@@ -253,8 +253,8 @@ def _freeze_heap() -> None:
     The core's model and MkDocs' pages live until the end of the build (or until their last
     reference goes, which frees them as usual), but every collection of the oldest generation
     scanned all of them again: at 1,000 articles the collector took 0.9 s of the build.
-    on_post_build/on_build_error hand them back to the collector (gc.unfreeze), so a
-    'mkdocs serve' rebuild does not keep the previous build's cycles."""
+    on_post_build/on_build_error/on_shutdown hand them back to the collector (gc.unfreeze),
+    so a 'mkdocs serve' rebuild does not keep the previous build's cycles."""
     gc.freeze()
 
 
