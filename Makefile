@@ -29,7 +29,7 @@ build: $(STAMP)
 ## Build, then serve the editor preview (full article texts, coverage marks) with live reload.
 preview: build
 	@echo "Public site built in $(CURDIR)/site/ (open site/index.html)."
-	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/templates/ change)"
+	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/newsdossier/templates/ change)"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 serve: preview
@@ -48,15 +48,14 @@ check-schemas: $(STAMP)
 coverage: $(STAMP)
 	$(BIN)/dossier check --coverage
 
-## Regenerate the JSON Schemas for editor autocompletion after changing generator/schema.py.
+## Regenerate the JSON Schemas for editor autocompletion after changing generator/newsdossier/schema.py.
 schemas: $(STAMP)
 	$(BIN)/dossier schemas
 
-## Debian packages the browser tests need (chromium, node/npm for axe-core).
+## Debian packages the browser tests need, only those missing (chromium, node/npm for axe-core,
+## java for the Nu HTML checker, DejaVu fonts); a Node.js from another source is kept as it is.
 system-deps:
-	@command -v chromium >/dev/null && command -v npm >/dev/null && command -v java >/dev/null || { \
-	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium nodejs npm fonts-dejavu-core default-jre-headless >/dev/null; }
+	@bash .ci/system-deps
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -78,4 +77,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf site .site-* $(VENV) node_modules .pytest_cache .hypothesis
+	rm -rf site .site-* $(VENV) node_modules .pytest_cache .hypothesis build dist generator/*.egg-info *.egg-info
