@@ -107,7 +107,7 @@ def make_plain_project(proj: Path, dest: Path) -> Path:
 def worker(args: list[str]) -> int:
     kind = args[0]
     if kind == "core":
-        from generator import core
+        from newsdossier import core
 
         proj = Path(args[1])
         t0 = time.perf_counter()
@@ -117,7 +117,7 @@ def worker(args: list[str]) -> int:
         print(json.dumps({"seconds": took, "pages": len(result.pages)}))
         return 0
     if kind == "export":
-        from generator import core
+        from newsdossier import core
 
         proj, out = Path(args[1]), Path(args[2])
         result = core.build(proj)
@@ -196,7 +196,7 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
     stats = write_corpus(gen, n, seed=1)
     proj = make_project(work / f"proj-{n}", gen / "content", gen / "seeds")
     chk = run_measured([str(ROOT / ".venv/bin/dossier") if (ROOT / ".venv/bin/dossier").exists() else sys.executable,
-                        *([] if (ROOT / ".venv/bin/dossier").exists() else ["-m", "generator.cli"]), "--root", str(proj), "check"])
+                        *([] if (ROOT / ".venv/bin/dossier").exists() else ["-m", "newsdossier.cli"]), "--root", str(proj), "check"])
     if chk["rc"] != 0:
         raise SystemExit(f"synthetic corpus of {n} articles does not pass 'dossier check':\n{chk['err'][-3000:]}")
     log(f"  n={n}: corpus ok ({stats['claims']} claims, {stats['events']} events); {chk['out'].strip()}")

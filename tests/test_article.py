@@ -1,5 +1,5 @@
-from generator.article import closest_passage, decode_seed, locate, normalize, split_blocks, Article
-from generator.errors import Problems
+from newsdossier.article import closest_passage, decode_seed, locate, normalize, split_blocks, Article
+from newsdossier.errors import Problems
 
 
 def test_normalize_is_nfc_and_whitespace_only():

@@ -133,7 +133,7 @@ def real_site(tmp_path_factory):
 
 
 def test_real_dossier_builds_strict_with_every_source_page(real_site):
-    from generator import core
+    from newsdossier import core
 
     result = core.check(ROOT)
     assert result.ok, "\n".join(p.format() for p in result.errors)
@@ -181,9 +181,9 @@ def test_chronology_gives_a_multi_year_span_its_own_honest_heading(real_site):
 
 
 def test_group_events_orders_spans_by_their_earliest_day():
-    from generator.edtf import parse
-    from generator.model import Event
-    from generator.render import group_events
+    from newsdossier.edtf import parse
+    from newsdossier.model import Event
+    from newsdossier.render import group_events
 
     def ev(i, date, label=None):
         return Event(id=f"e{i}", date=parse(date), title="t", cite=[], date_label=label)
@@ -198,8 +198,8 @@ def test_group_events_orders_spans_by_their_earliest_day():
 
 def test_a_template_added_between_two_rebuilds_is_used(tmp_path):
     """mkdocs serve keeps one process: a new override in site_theme/dossier/ must count."""
-    from generator import core
-    from generator.render import Options
+    from newsdossier import core
+    from newsdossier.render import Options
 
     proj = make_project(tmp_path)
     override = proj / "site_theme" / "dossier"
@@ -217,7 +217,7 @@ def test_rendering_keeps_no_dossier_alive(tmp_path):
     import gc
     import weakref
 
-    from generator import core
+    from newsdossier import core
 
     proj = make_project(tmp_path)
     result = core.build(proj)
@@ -246,16 +246,16 @@ def test_the_preview_server_watches_content_seeds_theme_and_templates(tmp_path):
     server = plugin.on_serve(Server(), config=cfg, builder=None)
     names = {p.replace(str(proj), "").strip("/") or p for p in server.watched}
     assert {"content", "seeds", "site_theme"} <= names
-    assert any(p.endswith("generator/templates") for p in server.watched)
+    assert any(p.endswith("newsdossier/templates") for p in server.watched)
 
 
 def test_newest_source_is_one_rule_for_the_home_page_and_json_ld():
     """A source dated 'spätestens …' sorts by its latest day (as in the chronology), not
     after every dated source; the 'Stand' line and JSON-LD's dateModified agree."""
-    from generator.edtf import parse
-    from generator.index import newest_source
-    from generator.jsonld import modified
-    from generator.model import Dossier, Source
+    from newsdossier.edtf import parse
+    from newsdossier.index import newest_source
+    from newsdossier.jsonld import modified
+    from newsdossier.model import Dossier, Source
 
     d = Dossier()
     for sid, date in [("a", "2024-10-18"), ("b", "../2024-09-30"), ("c", None)]:

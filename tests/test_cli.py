@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, make_project
-from generator import core
-from generator.coverage import coverage
+from newsdossier import core
+from newsdossier.coverage import coverage
 
 DOSSIER = str(Path(sys.executable).parent / "dossier")
 REAL_SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -140,7 +140,7 @@ def _new_project(tmp_path: Path, seed: Path | None = None, data: bytes | None = 
 
 
 def _real_furniture(seed: Path) -> dict[str, str]:
-    from generator.article import normalize
+    from newsdossier.article import normalize
 
     for src in core.check(ROOT).dossier.sources.values():
         if src.file == seed.name:
@@ -252,7 +252,7 @@ def test_new_source_refuses_invalid_utf8_with_its_byte_offset(tmp_path):
 
 
 def test_new_source_refuses_an_oversized_article_before_reading_it(tmp_path):
-    from generator.article import MAX_SEED_BYTES
+    from newsdossier.article import MAX_SEED_BYTES
 
     proj = _new_project(tmp_path, data=b"x" * (MAX_SEED_BYTES + 1), name="gross.txt")
     r = run("new-source", "seeds/gross.txt", cwd=proj)
@@ -296,7 +296,7 @@ def test_build_loads_the_content_once(tmp_path, monkeypatch):
     """'dossier build' checks the content before it starts MkDocs and hands the result to the
     plugin, which renders it instead of loading everything again; with other content folders
     than the plugin's, the plugin loads its own."""
-    from generator import cli
+    from newsdossier import cli
 
     proj = make_project(tmp_path)
     calls = []
@@ -351,7 +351,7 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
 
 
 def test_build_takes_the_date_from_the_last_commit_when_source_date_epoch_is_unset(tmp_path, monkeypatch):
-    from generator.cli import source_date_epoch
+    from newsdossier.cli import source_date_epoch
 
     proj = make_project(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

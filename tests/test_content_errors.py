@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import core
+from newsdossier import core
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mini"
 

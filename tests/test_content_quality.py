@@ -12,8 +12,8 @@ import re
 import pytest
 
 from conftest import ROOT
-from generator import core
-from generator.coverage import NUMBER, coverage, uncovered_numbers
+from newsdossier import core
+from newsdossier.coverage import NUMBER, coverage, uncovered_numbers
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import datetime as dt
 import edtf as reference
 import pytest
 
-from generator.edtf import EDTFError, parse
+from newsdossier.edtf import EDTFError, parse
 
 
 @pytest.mark.parametrize("text, german", [

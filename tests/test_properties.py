@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from generator import core
-from generator.article import Article, closest_passage, decode_seed, locate, normalize, split_blocks
-from generator.errors import Problems
-from generator.render import render_markdown
-from generator.schema import Ctx, Invalid, Markdown
-from generator.yamlio import load_yaml
+from newsdossier import core
+from newsdossier.article import Article, closest_passage, decode_seed, locate, normalize, split_blocks
+from newsdossier.errors import Problems
+from newsdossier.render import render_markdown
+from newsdossier.schema import Ctx, Invalid, Markdown
+from newsdossier.yamlio import load_yaml
 
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=120, deadline=None,
@@ -169,6 +169,6 @@ def test_markdown_that_passes_validation_renders_without_scripts_handlers_or_scr
 
 
 def _pos():
-    from generator.errors import Pos
+    from newsdossier.errors import Pos
 
     return Pos("content/dossier.yaml", 3, 7)

@@ -20,7 +20,7 @@ def real_site(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def dossier():
-    from generator import core
+    from newsdossier import core
 
     result = core.check(ROOT)
     assert result.ok

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from conftest import build_project, make_project
-from generator import core
-from generator.errors import Problems
-from generator.article import MAX_SEED_BYTES
-from generator.load import MAX_CONTENT_BYTES
-from generator.yamlio import load_yaml
+from newsdossier import core
+from newsdossier.errors import Problems
+from newsdossier.article import MAX_SEED_BYTES
+from newsdossier.load import MAX_CONTENT_BYTES
+from newsdossier.yamlio import load_yaml
 
 
 def edit(proj: Path, rel: str, old: str, new: str) -> None:

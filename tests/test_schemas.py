@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 
 from conftest import FIXTURES, ROOT
-from generator import schemas
-from generator.errors import Problems
-from generator.schema import KINDS, SCHEMA_FILES
-from generator.yamlio import load_yaml
+from newsdossier import schemas
+from newsdossier.errors import Problems
+from newsdossier.schema import KINDS, SCHEMA_FILES
+from newsdossier.yamlio import load_yaml
 
 CONTENT = ROOT / "content"
 
@@ -68,7 +68,7 @@ def test_schemas_command_writes_and_checks(tmp_path):
     content = tmp_path / "content"
     (content / "schemas").mkdir(parents=True)
     (content / "schemas" / "old.schema.json").write_text("{}", encoding="utf-8")
-    cmd = [sys.executable, "-m", "generator.cli", "--root", str(tmp_path)]
+    cmd = [sys.executable, "-m", "newsdossier.cli", "--root", str(tmp_path)]
     r = subprocess.run(cmd + ["schemas", "--check"], capture_output=True, text=True)
     assert r.returncode == 1 and "content/schemas/topic.schema.json: error: out of date" in r.stderr
     r = subprocess.run(cmd + ["schemas"], capture_output=True, text=True)
@@ -84,7 +84,7 @@ def test_missing_modeline_is_reported_with_the_line_to_add(tmp_path):
     (content / "topics").mkdir(parents=True)
     (content / "topics" / "x.yaml").write_text("title: x\n", encoding="utf-8")
     schemas.write(content)
-    r = subprocess.run([sys.executable, "-m", "generator.cli", "--root", str(tmp_path), "schemas", "--check"],
+    r = subprocess.run([sys.executable, "-m", "newsdossier.cli", "--root", str(tmp_path), "schemas", "--check"],
                        capture_output=True, text=True)
     assert r.returncode == 1
     assert "content/topics/x.yaml:1:1: error: the first line must name the schema" in r.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import core, yamlio
-from generator.errors import Problems
-from generator.render import _relpath, relative
+from newsdossier import core, yamlio
+from newsdossier.errors import Problems
+from newsdossier.render import _relpath, relative
 
 ROOT = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted([*ROOT.glob("content/**/*.yaml"), *Path(__file__).parent.glob("fixtures/**/*.yaml")])
@@ -118,7 +118,7 @@ def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
 
 
 def test_protect_html_leaves_unusual_blocks_to_markdown():
-    from generator.plugin import protect_html
+    from newsdossier.plugin import protect_html
 
     text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
             "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
@@ -131,7 +131,7 @@ def test_protect_html_leaves_unusual_blocks_to_markdown():
 def test_large_dossiers_keep_topics_out_of_the_navigation():
     from types import SimpleNamespace
 
-    from generator.render import NAV_TOPICS_MAX, nav
+    from newsdossier.render import NAV_TOPICS_MAX, nav
 
     def topics(n):
         return {f"t{i}": SimpleNamespace(id=f"t{i}", order=i, title=f"Thema {i}") for i in range(n)}
@@ -145,7 +145,7 @@ def test_large_dossiers_keep_topics_out_of_the_navigation():
 def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
     from types import SimpleNamespace
 
-    from generator.plugin import SEARCH_ALL_MAX_SOURCES, search_excluded
+    from newsdossier.plugin import SEARCH_ALL_MAX_SOURCES, search_excluded
 
     pages = {"index.md": "", "chronologie.md": "", "quellen/index.md": "", "quellen/a.md": "", "akteure/index.md": "",
              "akteure/b.md": "", "themen/c.md": ""}
@@ -159,7 +159,7 @@ def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
 
 @pytest.mark.parametrize("fixture", ["tests/fixtures/mini", "."], ids=["mini", "real-dossier"])
 def test_parallel_render_gives_the_serial_pages(fixture):
-    from generator import index, load, render
+    from newsdossier import index, load, render
 
     d, problems = load.load(ROOT / fixture, "content", "seeds")
     assert not [p for p in problems.all() if p.severity == "error"]
@@ -170,7 +170,7 @@ def test_parallel_render_gives_the_serial_pages(fixture):
 
 
 def test_parallel_render_reports_a_failure_in_the_second_process():
-    from generator.render import _render_parallel
+    from newsdossier.render import _render_parallel
 
     def emit(job):
         if job == "bad":
@@ -196,7 +196,7 @@ def _dump(value):
 
 
 def _loaded(root: Path, parallel: bool):
-    from generator.load import load
+    from newsdossier.load import load
 
     d, problems = load(root, parallel=parallel)
     return _dump(d), [p.format() for p in problems.all()]
@@ -216,7 +216,7 @@ def test_reading_content_in_two_processes_gives_the_same_dossier_and_problems(fi
 def test_a_second_process_that_dies_is_an_error_not_a_hang():
     import os
 
-    from generator.forked import run_beside
+    from newsdossier.forked import run_beside
 
     with pytest.raises(RuntimeError, match="reading the content in the second process failed: .*exit code 3"):
         run_beside(lambda: os._exit(3), lambda: "mine", "reading the content")
@@ -224,7 +224,7 @@ def test_a_second_process_that_dies_is_an_error_not_a_hang():
 
 
 def test_only_large_content_is_read_in_two_processes(monkeypatch):
-    from generator import load as load_mod
+    from newsdossier import load as load_mod
 
     calls = []
     real = load_mod.run_beside
@@ -257,7 +257,7 @@ def test_mkdocs_build_hands_the_heap_back_to_the_collector(tmp_path, no_unexpect
 
 
 def test_only_large_dossiers_render_in_two_processes(monkeypatch):
-    from generator import render
+    from newsdossier import render
 
     calls = []
     monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
@@ -287,7 +287,7 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch):
 def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
     from mkdocs.utils import meta
 
-    from generator.plugin import split_front_matter
+    from newsdossier.plugin import split_front_matter
 
     text = f"---\n{front}---\n{rest}"
     split = split_front_matter(text)
@@ -296,14 +296,14 @@ def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
 
 
 def test_front_matter_fast_path_takes_the_generated_kind():
-    from generator.plugin import split_front_matter
+    from newsdossier.plugin import split_front_matter
 
     text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
     assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
 
 
 def test_extra_tasks_run_alongside_the_pages():
-    from generator import index, load, render
+    from newsdossier import index, load, render
 
     d, _ = load.load(ROOT, "content", "seeds")
     ix = index.Index.build(d)
@@ -315,7 +315,7 @@ def test_extra_tasks_run_alongside_the_pages():
 
 def _link_to_claims(proj: Path, anchors: list[str]) -> None:
     """A method page (theme override of its template) with Markdown links into a topic page."""
-    src = (ROOT / "generator" / "templates" / "method.md.j2").read_text(encoding="utf-8")
+    src = (ROOT / "generator" / "newsdossier" / "templates" / "method.md.j2").read_text(encoding="utf-8")
     links = "\n\n" + "\n\n".join(f"[Aussage](themen/ernte.md#{a})" for a in anchors) + "\n"
     (proj / "site_theme" / "dossier").mkdir(parents=True, exist_ok=True)
     (proj / "site_theme" / "dossier" / "method.md.j2").write_text(src + links, encoding="utf-8")
@@ -342,7 +342,7 @@ def test_unknown_anchors_into_generated_pages_are_still_reported(tmp_path, no_un
 
 
 def test_restore_html_returns_where_the_blocks_stand():
-    from generator.plugin import anchor_ids, restore_html
+    from newsdossier.plugin import anchor_ids, restore_html
 
     blocks = ['<p id="a">x</p>', '<ul>\n<li id="b&amp;c">y</li>\n</ul>']
     text, spans = restore_html('<h1 id="t">T</h1>\n<!--dossier-raw-0-->\n<p>m</p>\n<!--dossier-raw-1-->\n', blocks)
@@ -357,7 +357,7 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
     (searchjobs); the site, search index included, is the same as a serial build."""
     from conftest import build_project, make_project  # noqa: E402
 
-    from generator import plugin, searchjobs
+    from newsdossier import plugin, searchjobs
 
     used = []
     close = searchjobs.ParallelSearch.close
@@ -377,7 +377,7 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
 def test_real_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
     from conftest import build_project, make_project  # noqa: E402
 
-    from generator import searchjobs
+    from newsdossier import searchjobs
 
     started = []
     monkeypatch.setattr(searchjobs.ParallelSearch, "__init__", lambda self, *a: started.append(1))
@@ -390,7 +390,7 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
 
     from material.plugins.search.plugin import SearchIndex
 
-    from generator.searchjobs import ParallelSearch
+    from newsdossier.searchjobs import ParallelSearch
 
     def page(uri, html):
         return SimpleNamespace(file=SimpleNamespace(src_uri=uri), content=html, meta={}, toc=[], url=uri, title=uri)
@@ -461,7 +461,7 @@ def test_brackets_in_comments_and_quotes_cannot_hide_deep_nesting():
     import sys
 
     code = (
-        "from generator import yamlio\nfrom generator.errors import Problems\n"
+        "from newsdossier import yamlio\nfrom newsdossier.errors import Problems\n"
         "for doc in ['a: ' + '[ # ]\\n' * 50000 + '1' + ']' * 50000, 'a: [' + \"['x]', \" * 50000 + ']']:\n"
         "    p = Problems()\n    assert yamlio.load_yaml(doc, 'x.yaml', p) is None\n"
         "    print(p.all()[0].message)\n"
@@ -478,7 +478,7 @@ def test_search_jobs_give_up_on_a_child_that_hangs(monkeypatch):
 
     from material.plugins.search.plugin import SearchIndex
 
-    from generator import searchjobs
+    from newsdossier import searchjobs
 
     monkeypatch.setattr(searchjobs, "_parse", lambda html: time.sleep(30) or [])
     monkeypatch.setattr(searchjobs.ParallelSearch, "WAIT_SECONDS", 0.5)
@@ -497,7 +497,7 @@ def test_search_jobs_give_up_on_a_child_that_hangs(monkeypatch):
 def test_text_fields_skip_the_control_character_search_only_when_that_is_safe():
     """Text.convert searches for control characters only in unprintable texts: every
     character the search finds must therefore be unprintable."""
-    from generator.schema import _CONTROL
+    from newsdossier.schema import _CONTROL
 
     assert not [hex(c) for c in range(0x110000) if _CONTROL.match(chr(c)) and chr(c).isprintable()]
 
@@ -507,8 +507,8 @@ def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds():
     same blocks, offsets and overlapping repeats, nothing across a block boundary."""
     import random
 
-    from generator.article import Article, Block, find_all, locate, normalize
-    from generator.load import load
+    from newsdossier.article import Article, Block, find_all, locate, normalize
+    from newsdossier.load import load
 
     def per_block(article, quote):
         q = normalize(quote)

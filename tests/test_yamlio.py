@@ -1,5 +1,5 @@
-from generator.errors import Problems
-from generator.yamlio import LList, LMap, load_yaml
+from newsdossier.errors import Problems
+from newsdossier.yamlio import LList, LMap, load_yaml
 
 
 def load(text):

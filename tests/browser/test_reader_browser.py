@@ -94,7 +94,7 @@ def test_source_page_links_each_passage_back_to_the_statements(browser, base_url
 
 
 def _dossier():
-    from generator import core
+    from newsdossier import core
 
     result = core.check(ROOT)
     assert result.ok

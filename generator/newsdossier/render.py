@@ -1,6 +1,6 @@
 """Rendering: Dossier + Index -> {page path: Markdown}, through Jinja2 templates.
 
-Templates live in ``generator/templates``; a theme overrides any of them by placing a file of
+Templates live in ``generator/newsdossier/templates``; a theme overrides any of them by placing a file of
 the same name in ``<custom_dir>/dossier/``. Editor text is escaped by Jinja's autoescaping;
 only the few Markdown fields are converted (raw HTML in them was refused by validation).
 """

@@ -1,7 +1,7 @@
 """JSON Schema (draft 2020-12) of the machine-readable export ``daten/dossier.json``.
 
 Published beside the data as ``daten/dossier.schema.json``; tests validate the real export
-against it. Keep it in step with ``generator/export.py`` (EXPORT_VERSION).
+against it. Keep it in step with ``generator/newsdossier/export.py`` (EXPORT_VERSION).
 """
 
 from __future__ import annotations
