@@ -14,6 +14,7 @@ from .index import Index
 from .load import load
 from .model import Dossier
 from .render import EXPORT_PATH, Options, nav, render_with
+from .speed import Thresholds
 
 
 @dataclass
@@ -69,8 +70,8 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
         return _check(root, content_dir, seeds_dir)
 
 
-def _check(root: Path, content_dir: str, seeds_dir: str) -> Result:
-    d, problems = load(Path(root), content_dir, seeds_dir)
+def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes) -> Result:
+    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes)
     return Result(d, problems.all())
 
 
@@ -82,14 +83,16 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     before it starts MkDocs); it is rendered instead of loading everything a second time."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
+    options = options or Options()
     with _gc_paused():
-        result = checked if checked is not None else _check(root, content_dir, seeds_dir)
+        result = checked if checked is not None else _check(root, content_dir, seeds_dir,
+                                                            options.thresholds.parallel_min_bytes)
         if not result.ok or result.dossier.meta is None:
             return result
         d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
-        result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
+        result.pages, extra = render_with(d, ix, options, {EXPORT_PATH: lambda: export_json(d, ix)})
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
     return result
