@@ -9,7 +9,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
-from conftest import make_project
+from conftest import make_project, set_plugin_options
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -19,10 +19,7 @@ from newsdossier import searchjobs, speed
 
 def _large(proj: Path) -> Path:
     """The project's dossier counts as large: second processes from its first page on."""
-    cfg = proj / "mkdocs.yml"
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("  - dossier\n", "  - dossier:\n      parallel_min_pages: 1\n"), encoding="utf-8")
-    return proj
+    return set_plugin_options(proj, parallel_min_pages=1)
 
 
 def _build(proj: Path, monkeypatch):
@@ -91,3 +88,20 @@ def test_the_search_index_method_is_the_class_method_after_the_build(tmp_path, m
     cfg, started = _build(_large(make_project(tmp_path)), monkeypatch)
     index = cfg.plugins["material/search"].search_index
     assert started and index.add_entry_from_context.__func__ is SearchIndex.add_entry_from_context
+
+
+def test_the_search_threshold_is_a_plugin_option(tmp_path):
+    import json
+
+    from conftest import build_project
+
+    def locations(proj: Path) -> set[str]:
+        index = json.loads((build_project(proj) / "search" / "search_index.json").read_text(encoding="utf-8"))
+        return {doc["location"].split("#")[0] for doc in index["docs"]}
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    every = locations(make_project(tmp_path / "a"))
+    fewer = locations(set_plugin_options(make_project(tmp_path / "b"), search_all_max_sources=0))
+    assert {"quellen/rekordernte/", "chronologie/", "themen/ernte/"} <= every
+    assert every - fewer >= {"quellen/rekordernte/", "chronologie/"} and "themen/ernte/" in fewer

@@ -100,25 +100,15 @@ def _site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-def _plugin_options(proj: Path, **options) -> Path:
-    """Set options of the dossier plugin in proj's mkdocs.yml."""
-    cfg = proj / "mkdocs.yml"
-    lines = "".join(f"      {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in options.items())
-    text = cfg.read_text(encoding="utf-8")
-    assert "  - dossier\n" in text
-    cfg.write_text(text.replace("  - dossier\n", f"  - dossier:\n{lines}"), encoding="utf-8")
-    return proj
-
-
 @pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
 def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
     """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
-    from conftest import build_project, make_project  # noqa: E402
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
     sites = {}
     for fast in (True, False):
         (tmp_path / str(fast)).mkdir()
-        proj = _plugin_options(make_project(tmp_path / str(fast), fixture), fast_html=fast)
+        proj = set_plugin_options(make_project(tmp_path / str(fast), fixture), fast_html=fast)
         sites[fast] = _site_files(build_project(proj))
     assert sites[True].keys() == sites[False].keys()
     different = [k for k in sites[True] if sites[True][k] != sites[False][k]]
@@ -359,7 +349,7 @@ def test_restore_html_returns_where_the_blocks_stand():
 def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
     """From the parallel_min_pages option on, Material's search parser runs in a forked child
     (searchjobs); the site, search index included, is the same as a serial build."""
-    from conftest import build_project, make_project  # noqa: E402
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
     from newsdossier import searchjobs, speed
 
@@ -371,7 +361,7 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
         (tmp_path / str(parallel)).mkdir()
         proj = make_project(tmp_path / str(parallel), fixture)
         if parallel:
-            _plugin_options(proj, parallel_min_pages=1)
+            set_plugin_options(proj, parallel_min_pages=1)
             monkeypatch.setattr(speed, "can_fork", lambda: True)
         sites[parallel] = _site_files(build_project(proj))
     assert len(used) == 1 and used[0] > 5  # the child's sections were used, for every searched page

@@ -105,7 +105,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
             log.info(report(result.problems))
-            result.pages, result.assets = self.preview.problem_pages(result.problems, options), {}
+            result.pages, result.assets = self.preview.problem_pages(result.problems, options, result.pages), {}
             result.nav = self.preview.nav or list(result.pages)
         else:
             for w in result.warnings:

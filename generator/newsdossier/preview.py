@@ -39,8 +39,9 @@ class Preview:
         self.nav = nav
         self.failed = False
 
-    def problem_pages(self, problems: list[Problem], options: Options) -> dict[str, str]:
-        """The same page, listing every problem, at every page path."""
+    def problem_pages(self, problems: list[Problem], options: Options, rendered=()) -> dict[str, str]:
+        """The same page, listing every problem, at every page path known (those of the last
+        good build and any ``rendered`` this time)."""
         self.failed = True
         text = _environment(options.template_dirs).get_template(TEMPLATE).render(problems=problems)
-        return dict.fromkeys(self.paths, text)
+        return dict.fromkeys(sorted({*self.paths, *rendered}), text)
