@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+import jinja2
+
+from .errors import Pos, Problem
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
@@ -92,7 +95,31 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
-        result.pages, extra = render_with(d, ix, options, {EXPORT_PATH: lambda: export_json(d, ix)})
+        try:
+            result.pages, extra = render_with(d, ix, options, {EXPORT_PATH: lambda: export_json(d, ix)})
+        except jinja2.TemplateError as exc:  # a page template (a theme override, say) is broken
+            result.problems.append(template_problem(exc, Path(root)))
+            return result
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
     return result
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A broken page template as a problem at its line: a syntax error knows where it is; for
+    an error while rendering, the innermost template line of the traceback (Jinja puts the
+    templates' lines there)."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                name, line = frame.filename, frame.lineno
+                break
+    path = Path(name or getattr(exc, "name", None) or "template")
+    try:
+        path = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        pass
+    return Problem(Pos(path.as_posix(), line or 0), f"template error: {exc.message or type(exc).__name__}",
+                   "fix the page template (site_theme/dossier/ overrides the built-in ones); "
+                   "nothing was rendered")
