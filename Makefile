@@ -12,7 +12,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 STAMP  := $(VENV)/.installed
 
-.PHONY: preview serve build check check-content check-schemas coverage schemas test test-fast bench system-deps node-deps clean
+.PHONY: preview serve build check check-content check-schemas coverage schemas snapshot test test-fast bench system-deps node-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@# Debian/Ubuntu ship venv separately (python3-venv); install it when venv cannot start.
@@ -56,6 +56,11 @@ schemas: $(STAMP)
 ## java for the Nu HTML checker, DejaVu fonts); a Node.js from another source is kept as it is.
 system-deps:
 	@bash .ci/system-deps
+
+## Rewrite the golden snapshot of the mini fixture's site (tests/snapshots/mini/) after an intended
+## change of the output; review it with 'git diff tests/snapshots/' and commit it with the change.
+snapshot: $(STAMP)
+	$(BIN)/python tests/snapshot.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -44,6 +44,16 @@ def build_project(proj: Path, *, strict: bool = True, command: str = "build") ->
     return proj / "site"
 
 
+def set_plugin_options(proj: Path, **options) -> Path:
+    """Give the dossier plugin options in proj's mkdocs.yml (booleans as true/false)."""
+    cfg = proj / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "  - dossier\n" in text, "mkdocs.yml lists the plugin differently: adapt set_plugin_options"
+    lines = "".join(f"      {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in options.items())
+    cfg.write_text(text.replace("  - dossier\n", f"  - dossier:\n{lines}", 1), encoding="utf-8")
+    return proj
+
+
 @pytest.fixture
 def build_site(tmp_path):
     def _build(fixture: str | None = "mini", edit=None, **kw) -> Path:

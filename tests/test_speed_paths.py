@@ -12,6 +12,7 @@ import pytest
 from newsdossier import core, yamlio
 from newsdossier.errors import Problems
 from newsdossier.render import _relpath, relative
+from newsdossier.speed import Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 YAML_FILES = sorted([*ROOT.glob("content/**/*.yaml"), *Path(__file__).parent.glob("fixtures/**/*.yaml")])
@@ -102,15 +103,12 @@ def _site_files(site: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
 def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
     """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
-    from conftest import build_project, make_project  # noqa: E402
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
     sites = {}
     for fast in (True, False):
         (tmp_path / str(fast)).mkdir()
-        proj = make_project(tmp_path / str(fast), fixture)
-        cfg = proj / "mkdocs.yml"
-        cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - dossier\n", f"  - dossier:\n      fast_html: {str(fast).lower()}\n"),
-                       encoding="utf-8")
+        proj = set_plugin_options(make_project(tmp_path / str(fast), fixture), fast_html=fast)
         sites[fast] = _site_files(build_project(proj))
     assert sites[True].keys() == sites[False].keys()
     different = [k for k in sites[True] if sites[True][k] != sites[False][k]]
@@ -118,7 +116,7 @@ def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
 
 
 def test_protect_html_leaves_unusual_blocks_to_markdown():
-    from newsdossier.plugin import protect_html
+    from newsdossier.passthrough import protect_html
 
     text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
             "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
@@ -145,16 +143,14 @@ def test_large_dossiers_keep_topics_out_of_the_navigation():
 def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
     from types import SimpleNamespace
 
-    from newsdossier.plugin import SEARCH_ALL_MAX_SOURCES, search_excluded
+    from newsdossier.speed import Thresholds, search_excluded
 
     pages = {"index.md": "", "chronologie.md": "", "quellen/index.md": "", "quellen/a.md": "", "akteure/index.md": "",
              "akteure/b.md": "", "themen/c.md": ""}
-
-    def result(n):
-        return SimpleNamespace(dossier=SimpleNamespace(sources=dict.fromkeys(range(n))), pages=pages)
-
-    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES)) == set()
-    assert search_excluded(result(SEARCH_ALL_MAX_SOURCES + 1)) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
+    limit = Thresholds().search_all_max_sources
+    assert search_excluded(pages, limit, Thresholds()) == set()
+    assert search_excluded(pages, limit + 1, Thresholds()) == {"chronologie.md", "quellen/a.md", "akteure/b.md"}
+    assert search_excluded(pages, 3, Thresholds(search_all_max_sources=2)) == search_excluded(pages, limit + 1, Thresholds())
 
 
 @pytest.mark.parametrize("fixture", ["tests/fixtures/mini", "."], ids=["mini", "real-dossier"])
@@ -229,11 +225,10 @@ def test_only_large_content_is_read_in_two_processes(monkeypatch):
     calls = []
     real = load_mod.run_beside
     monkeypatch.setattr(load_mod, "run_beside", lambda *a: calls.append(1) or real(*a))
-    load_mod.load(ROOT)  # the real dossier: under PARALLEL_MIN_BYTES
+    load_mod.load(ROOT)  # the real dossier: under Thresholds.parallel_min_bytes
     assert calls == []
-    monkeypatch.setattr(load_mod, "PARALLEL_MIN_BYTES", 1000)
     monkeypatch.setattr(load_mod, "can_fork", lambda: True)
-    load_mod.load(ROOT)
+    load_mod.load(ROOT, min_bytes=1000)
     assert calls == [1]
 
 
@@ -261,11 +256,10 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch):
 
     calls = []
     monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
-    core.build(ROOT)  # the real dossier: under PARALLEL_MIN_PAGES pages
+    core.build(ROOT)  # the real dossier: under Thresholds.parallel_min_pages pages
     assert calls == []
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 10)
     monkeypatch.setattr(render, "can_fork", lambda: True)
-    core.build(ROOT)
+    core.build(ROOT, options=render.Options(thresholds=Thresholds(parallel_min_pages=10)))
     assert len(calls) == 1 and calls[0] >= 10
 
 
@@ -287,7 +281,7 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch):
 def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
     from mkdocs.utils import meta
 
-    from newsdossier.plugin import split_front_matter
+    from newsdossier.passthrough import split_front_matter
 
     text = f"---\n{front}---\n{rest}"
     split = split_front_matter(text)
@@ -296,7 +290,7 @@ def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
 
 
 def test_front_matter_fast_path_takes_the_generated_kind():
-    from newsdossier.plugin import split_front_matter
+    from newsdossier.passthrough import split_front_matter
 
     text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
     assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
@@ -342,7 +336,7 @@ def test_unknown_anchors_into_generated_pages_are_still_reported(tmp_path, no_un
 
 
 def test_restore_html_returns_where_the_blocks_stand():
-    from newsdossier.plugin import anchor_ids, restore_html
+    from newsdossier.passthrough import anchor_ids, restore_html
 
     blocks = ['<p id="a">x</p>', '<ul>\n<li id="b&amp;c">y</li>\n</ul>']
     text, spans = restore_html('<h1 id="t">T</h1>\n<!--dossier-raw-0-->\n<p>m</p>\n<!--dossier-raw-1-->\n', blocks)
@@ -353,22 +347,23 @@ def test_restore_html_returns_where_the_blocks_stand():
 
 @pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
 def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
-    """Above PARALLEL_MIN_PAGES pages Material's search parser runs in a forked child
+    """From the parallel_min_pages option on, Material's search parser runs in a forked child
     (searchjobs); the site, search index included, is the same as a serial build."""
-    from conftest import build_project, make_project  # noqa: E402
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
-    from newsdossier import plugin, searchjobs
+    from newsdossier import searchjobs, speed
 
     used = []
     close = searchjobs.ParallelSearch.close
     monkeypatch.setattr(searchjobs.ParallelSearch, "close", lambda self: used.append(self.used) or close(self))
     sites = {}
     for parallel in (False, True):
-        if parallel:
-            monkeypatch.setattr(plugin, "PARALLEL_MIN_PAGES", 1)
-            monkeypatch.setattr(plugin, "can_fork", lambda: True)
         (tmp_path / str(parallel)).mkdir()
-        sites[parallel] = _site_files(build_project(make_project(tmp_path / str(parallel), fixture)))
+        proj = make_project(tmp_path / str(parallel), fixture)
+        if parallel:
+            set_plugin_options(proj, parallel_min_pages=1)
+            monkeypatch.setattr(speed, "can_fork", lambda: True)
+        sites[parallel] = _site_files(build_project(proj))
     assert len(used) == 1 and used[0] > 5  # the child's sections were used, for every searched page
     assert sites[True].keys() == sites[False].keys()
     assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import gc
+import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+import jinja2
+
+from .errors import Pos, Problem
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
 from .load import load
 from .model import Dossier
 from .render import EXPORT_PATH, Options, nav, render_with
+from .speed import Thresholds
 
 
 @dataclass
@@ -69,8 +73,8 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
         return _check(root, content_dir, seeds_dir)
 
 
-def _check(root: Path, content_dir: str, seeds_dir: str) -> Result:
-    d, problems = load(Path(root), content_dir, seeds_dir)
+def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes) -> Result:
+    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes)
     return Result(d, problems.all())
 
 
@@ -82,14 +86,40 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     before it starts MkDocs); it is rendered instead of loading everything a second time."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
+    options = options or Options()
     with _gc_paused():
-        result = checked if checked is not None else _check(root, content_dir, seeds_dir)
+        result = checked if checked is not None else _check(root, content_dir, seeds_dir,
+                                                            options.thresholds.parallel_min_bytes)
         if not result.ok or result.dossier.meta is None:
             return result
         d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
-        result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
+        try:
+            result.pages, extra = render_with(d, ix, options, {EXPORT_PATH: lambda: export_json(d, ix)})
+        except jinja2.TemplateError as exc:  # a page template (a theme override, say) is broken
+            result.problems.append(template_problem(exc, Path(root)))
+            return result
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
     return result
+
+
+def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:
+    """A broken page template as a problem at its line: a syntax error knows where it is; for
+    an error while rendering, the innermost template line of the traceback (Jinja puts the
+    templates' lines there)."""
+    name, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if name is None:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename.endswith(".j2"):
+                name, line = frame.filename, frame.lineno
+                break
+    path = Path(name or getattr(exc, "name", None) or "template")
+    try:
+        path = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        pass
+    return Problem(Pos(path.as_posix(), line or 0), f"template error: {exc.message or type(exc).__name__}",
+                   "fix the page template (site_theme/dossier/ overrides the built-in ones); "
+                   "nothing was rendered")

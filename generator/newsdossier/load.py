@@ -11,6 +11,7 @@ from .errors import Pos, Problems
 from .forked import can_fork, run_beside
 from .model import Citation, Dossier
 from .schema import KINDS, Ctx, Invalid
+from .speed import Thresholds
 from .suggest import did_you_mean
 from .yamlio import LList, load_yaml
 
@@ -29,11 +30,6 @@ def content_files(content: Path) -> list[Path]:
 
 #: the kinds of things that have ids (the dossier itself has none)
 ID_KINDS = ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")
-
-#: From this many bytes of content YAML on, part of the files (CHILD_SHARE of the bytes) are
-#: read in a forked second process (see _read_files). The real dossier (about 0.3 MB) is read
-#: in one.
-PARALLEL_MIN_BYTES = 2_000_000
 
 
 @dataclass
@@ -127,8 +123,9 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
 CHILD_SHARE = 0.42
 
 
-def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None) -> list[_FileResult]:
-    """_read_file for every task, in task order. From PARALLEL_MIN_BYTES on (and with a second
+def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None,
+                min_bytes: int = Thresholds.parallel_min_bytes) -> list[_FileResult]:
+    """_read_file for every task, in task order. From ``min_bytes`` on (and with a second
     CPU), a forked child reads part of the files while this process reads the rest: the YAML
     parse and conversion are most of the loading time, and the child's results (model objects
     and problems) come back pickled in a fraction of the time they took to make. The child's
@@ -136,7 +133,7 @@ def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None =
     task list), since the cost per byte differs between kinds."""
     sizes = [_size(t[1]) for t in tasks]
     if parallel is None:
-        parallel = sum(sizes) >= PARALLEL_MIN_BYTES and can_fork()
+        parallel = sum(sizes) >= min_bytes and can_fork()
     if not parallel or len(tasks) < 2:
         return [_read_file(*t) for t in tasks]
     theirs_idx, mine_idx, seen, given = [], [], 0, 0
@@ -165,9 +162,9 @@ def _size(path: Path) -> int:
 
 
 def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
-         parallel: bool | None = None) -> tuple[Dossier, Problems]:
+         parallel: bool | None = None, min_bytes: int = Thresholds.parallel_min_bytes) -> tuple[Dossier, Problems]:
     """Read and check everything. Returns the dossier (possibly partial) and all problems.
-    ``parallel``: None decides by size (PARALLEL_MIN_BYTES); True/False force it."""
+    ``parallel``: None decides by size (``min_bytes``, see speed.Thresholds); True/False force it."""
     root = Path(root)
     problems = Problems()
     ctx = Ctx(problems)
@@ -198,7 +195,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
                            "create it with at least 'title:' and 'lead:'")
         tasks += [(kind, path, f"{content_dir}/{path.relative_to(content).as_posix()}", content_dir) for path in files]
-    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel)):
+    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel, min_bytes)):
         problems.extend(res.problems)
         ctx.refs.extend(res.refs)
         for k in res.broken:

@@ -28,22 +28,10 @@ from .edtf import EDTF, MONTHS_DE
 from .forked import can_fork, run_beside
 from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
+from .paths import EXPORT_PATH, PAGES, actor_path, page_url, source_path, topic_path  # noqa: F401 (re-exported)
+from .speed import Thresholds
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-#: (page path, nav title) of the fixed pages, in navigation order.
-PAGES = {
-    "home": "index.md",
-    "topics": "themen/index.md",
-    "chronology": "chronologie.md",
-    "figures": "zahlen.md",
-    "contradictions": "widersprueche.md",
-    "actors": "akteure/index.md",
-    "sources": "quellen/index.md",
-    "glossary": "glossar.md",
-    "method": "methode.md",
-}
-EXPORT_PATH = "daten/dossier.json"
 
 
 @dataclass
@@ -53,17 +41,8 @@ class Options:
     preview: bool = False
     #: extra template folders searched before the built-in ones
     template_dirs: list[Path] = field(default_factory=list)
-
-
-def page_url(path: str, use_directory_urls: bool) -> str:
-    """The URL MkDocs gives a Markdown page (relative to the site root)."""
-    if not use_directory_urls:
-        return path[:-3] + ".html"
-    if path == "index.md":
-        return ""
-    if path.endswith("/index.md"):
-        return path[: -len("index.md")]
-    return path[:-3] + "/"
+    #: sizes from which work goes to a second process (plugin options, see speed)
+    thresholds: Thresholds = field(default_factory=Thresholds)
 
 
 def _relpath(path: str, start: str) -> str:
@@ -192,14 +171,9 @@ class Renderer:
             here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **ctx)
 
     # --- paths ----------------------------------------------------------------------------
-    def topic_path(self, tid: str) -> str:
-        return f"themen/{tid}.md"
-
-    def source_path(self, sid: str) -> str:
-        return f"quellen/{sid}.md"
-
-    def actor_path(self, aid: str) -> str:
-        return f"akteure/{aid}.md"
+    topic_path = staticmethod(topic_path)
+    source_path = staticmethod(source_path)
+    actor_path = staticmethod(actor_path)
 
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
         u = self.o.use_directory_urls
@@ -503,7 +477,7 @@ def nav(d: Dossier) -> list:
         topics = []
     return [
         {"Start": PAGES["home"]},
-        {"Themen": [PAGES["topics"], *({t.title: f"themen/{t.id}.md"} for t in topics)]},
+        {"Themen": [PAGES["topics"], *({t.title: topic_path(t.id)} for t in topics)]},
         {"Chronologie": PAGES["chronology"]},
         {"Zahlen im Vergleich": PAGES["figures"]},
         {"Widersprüche": PAGES["contradictions"]},
@@ -514,13 +488,8 @@ def nav(d: Dossier) -> list:
     ]
 
 
-#: From this many pages on, render() uses a second process (see _render_parallel). Below it
-#: the fork costs more than it saves; the real dossier (under 100 pages) renders serially.
-PARALLEL_MIN_PAGES = 400
-
-
 def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
-    """All pages, in navigation order. ``parallel``: None decides by size (PARALLEL_MIN_PAGES);
+    """All pages, in navigation order. ``parallel``: None decides by size (options.thresholds);
     True/False force it (tests compare the two)."""
     return render_with(d, ix, options, {}, parallel)[0]
 
@@ -548,7 +517,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         return text
 
     if parallel is None:
-        parallel = len(jobs) - n >= PARALLEL_MIN_PAGES and can_fork()
+        parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
     done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
     return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])}, dict(zip(extra, done[:n])))
 
