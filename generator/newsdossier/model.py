@@ -201,6 +201,8 @@ class DossierMeta(Node):
     title: str
     lead: str
     subtitle: str | None = None
+    description: str | None = None
+    language: str = "de"
     known: list[Finding] = field(default_factory=list)
     unclear: list[Finding] = field(default_factory=list)
     method: str | None = None

@@ -35,7 +35,7 @@ STATUSES = {
     "einschaetzung": "Einschätzung",
 }
 STATUS_HELP = {
-    "bestaetigt": "Nach Angaben der Quellen unabhängig belegt, etwa durch Satellitenbilder.",
+    "bestaetigt": "Nach Angaben der Quellen unabhängig belegt, etwa durch Dokumente oder Aufnahmen.",
     "berichtet": "Von einer genannten Quelle berichtet oder behauptet, nicht unabhängig überprüft.",
     "umstritten": "Eine andere Quelle widerspricht; beide Seiten stehen unter „Widersprüche“.",
     "unbelegt": "Gerücht oder ausdrücklich unbestätigte Angabe.",
@@ -493,7 +493,7 @@ FINDING = Obj("statement", model.Finding, [
 
 CLAIM = Obj("claim", model.Claim, [
     F("id", Slug(), True, "unique across all topics; becomes the anchor #claim-id"),
-    F("text", Text(1000), True, "the editorial sentence in German, attributed ('Laut Pentagon …')"),
+    F("text", Text(1000), True, "the editorial sentence in German, attributed ('Laut der Behörde …')"),
     F("by", ListOf(Ref("actor"), unique=True), doc="actor ids who make the claim"),
     F("status", Enum(STATUSES), True, "bestaetigt | berichtet | umstritten | unbelegt | einschaetzung"),
     F("stated", Date(), doc="EDTF: when the claim was made, if the text says"),
@@ -617,6 +617,9 @@ SOURCE = Obj("source", model.Source, [
 DOSSIER = Obj("dossier", model.DossierMeta, [
     F("title", Text(150, single_line=True), True),
     F("subtitle", Text(300, single_line=True)),
+    F("description", Text(300, single_line=True),
+      doc="one sentence for search engines and link previews (default: the subtitle)"),
+    F("language", Enum(["de", "en"]), doc="language of the dossier and of the reader interface (default: de)"),
     F("lead", Markdown(3000), True),
     F("known", ListOf(FINDING)),
     F("unclear", ListOf(FINDING)),
