@@ -73,6 +73,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         add_theme_layer(config)
+        if self.config.nav and not self.user_nav and config.validation.nav.omitted_files == logging.INFO:
+            # the generated navigation leaves out the one-per-source and one-per-actor pages
+            config.validation.nav.omitted_files = logging.DEBUG
         self._set_identity(config)
         self._exclude_inputs(config)
         return config
