@@ -189,6 +189,7 @@ class Source(Node):
     url: str | None = None
     language: str = "de"
     reproduce: str = "quotes"
+    paragraphs: str = "blank-lines"
     inferred: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)

@@ -20,7 +20,7 @@ EXAMPLE_ARTICLE = """\
 Beispielartikel: So sieht eine Artikeldatei aus
 
 Diese Datei steht für einen Presseartikel. Ersetzen Sie sie durch den Text des ersten Artikels, \
-so wie er erschienen ist, als UTF-8-Textdatei.
+so wie er erschienen ist, als reine Textdatei.
 
 Ein Dossier zitiert jede Aussage wörtlich aus einem Artikel. Vor der Veröffentlichung prüft \
 das Programm, dass jedes Zitat genau so und genau einmal im Artikeltext steht.

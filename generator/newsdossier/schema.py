@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import edtf, model
-from .article import FURNITURE_KINDS
+from .article import FURNITURE_KINDS, PARAGRAPH_MODES
 from .errors import Pos, Problems
 from .suggest import did_you_mean
 from .yamlio import LList, LMap
@@ -606,6 +606,8 @@ SOURCE = Obj("source", model.Source, [
     F("url", Url(), nullable=True, doc="never invented; null if unknown"),
     F("language", Enum(["de", "en"])),
     F("reproduce", Enum(REPRODUCE), doc="quotes: only cited passages are public; fulltext: rights cleared"),
+    F("paragraphs", Enum(PARAGRAPH_MODES),
+      doc="blank-lines (default): paragraphs are separated by blank lines; lines: every line is a paragraph"),
     F("inferred", ListOf(Enum(INFERABLE), unique=True),
       doc="metadata the editor concluded from the text rather than read off it; shown as 'erschlossen' "
           "and needs an evidence entry saying how"),
