@@ -264,6 +264,7 @@ def test_the_preview_server_watches_content_seeds_theme_and_templates(tmp_path):
     names = {p.replace(str(proj), "").strip("/") or p for p in server.watched}
     assert {"content", "seeds", "site_theme"} <= names
     assert any(p.endswith("newsdossier/templates") for p in server.watched)
+    assert any(p.endswith("newsdossier/theme") for p in server.watched)
 
 
 def test_newest_source_is_one_rule_for_the_home_page_and_json_ld():

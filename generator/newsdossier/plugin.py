@@ -235,6 +235,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))
+        server.watch(str(THEME_DIR))  # the generator's CSS, JS and main.html
         # MkDocs watches theme folders only with --watch-theme; ours is part of the dossier
         custom = getattr(config.theme, "custom_dir", None)
         if custom:
