@@ -30,13 +30,19 @@ def write_corpus(dest: Path, articles: int = CORPUS_ARTICLES) -> dict:
     return write(dest, articles)
 
 
-def make_project(tmp_path: Path, fixture: str = "mini", content: Path | None = None, seeds: Path | None = None) -> Path:
+def make_project(tmp_path: Path, fixture: str | None = "mini", content: Path | None = None, seeds: Path | None = None) -> Path:
     """A project folder in tmp_path: the repository's mkdocs.yml, an empty site_theme/ (the
     generator's theme is in the package), and a fixture's inputs: a folder of tests/fixtures/,
-    or "corpus" for a complete synthetic dossier (see write_corpus)."""
+    or "corpus" for a complete synthetic dossier (see write_corpus). None gives this
+    repository's own dossier with its site_theme/: for its screenshots and reader-UI browser
+    tests only; the generator's tests never use it."""
     proj = tmp_path / "proj"
     proj.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
+    if fixture is None:
+        for folder in ("content", "seeds", "site_theme"):
+            shutil.copytree(ROOT / folder, proj / folder)
+        return proj
     (proj / "site_theme").mkdir()
     if fixture == "corpus":
         write_corpus(proj)
@@ -70,7 +76,7 @@ def full_project(tmp_path_factory):
 
 @pytest.fixture
 def build_site(tmp_path):
-    def _build(fixture: str = "mini", edit=None, **kw) -> Path:
+    def _build(fixture: str | None = "mini", edit=None, **kw) -> Path:
         proj = make_project(tmp_path, fixture)
         if edit:
             edit(proj)
