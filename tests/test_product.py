@@ -73,12 +73,15 @@ def test_the_generator_and_the_scaffold_tell_no_story_of_ours(tmp_path):
     assert found == []
 
 
-def test_new_refuses_a_folder_that_is_not_empty(tmp_path):
+def test_new_refuses_a_folder_that_is_not_empty_and_a_title_the_check_would_refuse(tmp_path):
     (tmp_path / "voll").mkdir()
     (tmp_path / "voll" / "notiz.txt").write_text("x", encoding="utf-8")
     r = run([BIN / "dossier", "new", "voll"], cwd=tmp_path)
     assert r.returncode == 2 and "exists and is not an empty folder" in r.stderr
     assert sorted(p.name for p in (tmp_path / "voll").iterdir()) == ["notiz.txt"]
+    r = run([BIN / "dossier", "new", "neu", "--title", "<b>Flut</b>"], cwd=tmp_path)
+    assert r.returncode == 2 and "--title: at most 150 characters, without '<' or '>'" in r.stderr
+    assert not (tmp_path / "neu").exists()
 
 
 # --- the plugin brings its own theme layer --------------------------------------------------

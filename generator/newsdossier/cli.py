@@ -220,7 +220,7 @@ def cmd_new(args) -> int:
         return EXIT_USAGE
     result = core.check(target, project.DEFAULT_CONTENT, project.DEFAULT_SEEDS)
     _print_problems(result.problems)
-    if result.errors:  # pragma: no cover - the scaffold is tested to check clean
+    if result.errors:
         return EXIT_CONTENT
     print(f"wrote a new dossier in {target} ({len(written)} files)")
     print(f"next: cd {target} && dossier build   (or: mkdocs serve for the live preview)")

@@ -156,6 +156,8 @@ class ScaffoldError(Exception):
 
 def create(target: Path, title: str | None = None) -> list[Path]:
     """Write the new project into target (missing or empty); return the files written."""
+    if title is not None and ("<" in title or ">" in title or len(" ".join(title.split())) > 150):
+        raise ScaffoldError("--title: at most 150 characters, without '<' or '>'")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target} exists and is not an empty folder; choose a new folder name")
     title = " ".join((title or "Neues Dossier").split())
