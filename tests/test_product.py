@@ -21,6 +21,8 @@ from newsdossier.coverage import coverage
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1729251300"}
+#: words of the repository's first dossier that no generic file or new site may contain
+FIRST_STORY = re.compile(r"nordkorea|pentagon|satellit|soldat|russland|ukrain|kursk|pjöngjang|selenskyj|putin", re.I)
 
 
 def run(cmd, cwd=None) -> subprocess.CompletedProcess:
@@ -55,10 +57,9 @@ def test_a_new_dossier_checks_and_builds_strict_at_once(tmp_path):
     assert 'id="beispiel-zitat"' in (site / "themen/beispiel/index.html").read_text(encoding="utf-8")
     # nothing published from the content folder itself
     assert not list(site.rglob("*.yaml")) and not (site / "schemas").exists() and not list(site.rglob(".gitkeep"))
-
-
-#: words of the repository's first dossier that no generic file may contain
-FIRST_STORY = re.compile(r"nordkorea|pentagon|satellit|soldat|russland|ukrain|kursk|pjöngjang|selenskyj|putin", re.I)
+    # and no trace of the repository's first dossier anywhere in the site, search index included
+    published = _site_text(site) + (site / "search/search_index.json").read_text(encoding="utf-8")
+    assert not FIRST_STORY.search(published)
 
 
 def test_the_generator_and_the_scaffold_tell_no_story_of_ours(tmp_path):
