@@ -29,7 +29,7 @@ build: $(STAMP)
 ## Build, then serve the editor preview (full article texts, coverage marks) with live reload.
 preview: build
 	@echo "Public site built in $(CURDIR)/site/ (open site/index.html)."
-	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/ or generator/newsdossier/templates/ change)"
+	@echo "Live preview: http://$(HOST):$(PORT)/  (rebuilds when content/, seeds/, site_theme/, generator/newsdossier/templates/ or generator/newsdossier/theme/ change)"
 	$(BIN)/mkdocs serve --dev-addr $(HOST):$(PORT)
 
 serve: preview

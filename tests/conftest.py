@@ -11,22 +11,44 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: a complete synthetic dossier of this many articles (benchmarks/corpus.py) stands in for a
+#: real one: the generator's tests never read this repository's own content/ or seeds/
+CORPUS_ARTICLES = 5
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def write_corpus(dest: Path, articles: int = CORPUS_ARTICLES) -> dict:
+    """A complete, valid synthetic dossier (every kind of content) in dest/content, dest/seeds."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from corpus import write_corpus as write
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return write(dest, articles)
+
+
 def make_project(tmp_path: Path, fixture: str | None = "mini", content: Path | None = None, seeds: Path | None = None) -> Path:
-    """A project folder in tmp_path: the real mkdocs.yml and theme, plus fixture or real inputs."""
+    """A project folder in tmp_path: the repository's mkdocs.yml, an empty site_theme/ (the
+    generator's theme is in the package), and a fixture's inputs: a folder of tests/fixtures/,
+    or "corpus" for a complete synthetic dossier (see write_corpus). None gives this
+    repository's own dossier with its site_theme/: for its screenshots and reader-UI browser
+    tests only; the generator's tests never use it."""
     proj = tmp_path / "proj"
     proj.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
-    shutil.copytree(ROOT / "site_theme", proj / "site_theme")
-    if fixture:
-        shutil.copytree(FIXTURES / fixture / "content", proj / "content")
-        shutil.copytree(FIXTURES / fixture / "seeds", proj / "seeds")
+    if fixture is None:
+        for folder in ("content", "seeds", "site_theme"):
+            shutil.copytree(ROOT / folder, proj / folder)
+        return proj
+    (proj / "site_theme").mkdir()
+    if fixture == "corpus":
+        write_corpus(proj)
     else:
-        shutil.copytree(content or ROOT / "content", proj / "content")
-        shutil.copytree(seeds or ROOT / "seeds", proj / "seeds")
+        shutil.copytree(content or FIXTURES / fixture / "content", proj / "content")
+        shutil.copytree(seeds or FIXTURES / fixture / "seeds", proj / "seeds")
     return proj
 
 
@@ -51,6 +73,14 @@ def set_plugin_options(proj: Path, **options) -> Path:
     assert "  - dossier\n" in text, "mkdocs.yml lists the plugin differently: adapt set_plugin_options"
     lines = "".join(f"      {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in options.items())
     cfg.write_text(text.replace("  - dossier\n", f"  - dossier:\n{lines}", 1), encoding="utf-8")
+    return proj
+
+
+@pytest.fixture(scope="session")
+def full_project(tmp_path_factory):
+    """A complete synthetic dossier (every kind of content, several articles), built once."""
+    proj = make_project(tmp_path_factory.mktemp("full"), "corpus")
+    build_project(proj)
     return proj
 
 

@@ -124,31 +124,30 @@ def test_templates_can_be_overridden_by_the_theme(tmp_path):
     assert "eigene Vorlage" in (site / "glossar/index.html").read_text(encoding="utf-8")
 
 
-# --- the real dossier ---------------------------------------------------------------------
+# --- a complete dossier (synthetic: every kind of content, several articles) ---------------
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory):
-    proj = make_project(tmp_path_factory.mktemp("real"), fixture=None)
-    return build_project(proj)
+def full_site(full_project):
+    return full_project / "site"
 
 
-def test_real_dossier_builds_strict_with_every_source_page(real_site):
+def test_full_dossier_builds_strict_with_every_source_page(full_project, full_site):
     from newsdossier import core
 
-    result = core.check(ROOT)
+    result = core.check(full_project)
     assert result.ok, "\n".join(p.format() for p in result.errors)
     for sid in result.dossier.sources:
-        assert (real_site / "quellen" / sid / "index.html").is_file()
+        assert (full_site / "quellen" / sid / "index.html").is_file()
     assert len(result.dossier.topics) >= 3 and len(result.dossier.claims) >= 15 and len(result.dossier.events) >= 10
 
 
-def test_real_dossier_has_no_broken_link_or_anchor(real_site):
-    assert broken_links(real_site) == []
+def test_full_dossier_has_no_broken_link_or_anchor(full_site):
+    assert broken_links(full_site) == []
 
 
-def test_every_real_citation_link_reaches_an_existing_highlighted_passage(real_site):
+def test_every_citation_link_reaches_an_existing_highlighted_passage(full_site):
     checked = 0
-    for page in html_pages(real_site):
+    for page in html_pages(full_site):
         parsed = parse(page)
         for href, attrs in parsed.links:
             if "dossier-cite" not in attrs.get("class", ""):
@@ -162,22 +161,40 @@ def test_every_real_citation_link_reaches_an_existing_highlighted_passage(real_s
     assert checked > 100
 
 
-def test_inferred_metadata_is_marked_for_readers(real_site):
-    """Tagesspiegel is concluded from 'dem Tagesspiegel', not printed as publisher: say so."""
-    page = (real_site / "quellen/geruechte-entsendung/index.html").read_text(encoding="utf-8")
-    assert "<dt>Herausgeber</dt><dd>Tagesspiegel (erschlossen)</dd>" in page
-    index = (real_site / "quellen/index.html").read_text(encoding="utf-8")
-    assert "t-online (erschlossen)" in index
-    dated = (real_site / "quellen/allianz-der-despoten/index.html").read_text(encoding="utf-8")
-    assert "18. Oktober 2024 (erschlossen)" not in dated and "18. Oktober 2024" in dated
+def _infer_publisher(proj):
+    """The mini source's publisher concluded from the text ('Testagentur' in an image credit)."""
+    src = proj / "content/sources/rekordernte.yaml"
+    text = src.read_text(encoding="utf-8").replace("publisher: null", "publisher: Testagentur\ninferred: [publisher]")
+    text = text.replace("evidence:\n", "evidence:\n  - about: publisher\n    quote: \"© Testagentur\"\n"
+                                       "    note: Nur im Bildnachweis genannt.\n", 1)
+    src.write_text(text, encoding="utf-8")
 
 
-def test_chronology_gives_a_multi_year_span_its_own_honest_heading(real_site):
+def test_inferred_metadata_is_marked_for_readers(build_site):
+    """A publisher concluded from the text, not printed as publisher: say so; a date the text
+    states is not marked."""
+    site = build_site(edit=_infer_publisher)
+    page = (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    assert "<dt>Herausgeber</dt><dd>Testagentur (erschlossen)</dd>" in page
+    assert "Testagentur (erschlossen)" in (site / "quellen/index.html").read_text(encoding="utf-8")
+    assert "September 2024 (erschlossen)" not in page and "September 2024" in page
+
+
+def _add_span_event(proj):
+    events = proj / "content/events/chronik.yaml"
+    events.write_text(events.read_text(encoding="utf-8") + (
+        "- id: alte-ernten\n  date: \"196X/197X\"\n  date_label: späte 1960er- und 1970er-Jahre\n"
+        "  title: Frühere Ernten\n  cite:\n    - source: rekordernte\n      quote: \"Ein Foto zeigt volle Kisten.\"\n"),
+        encoding="utf-8")
+
+
+def test_chronology_gives_a_multi_year_span_its_own_honest_heading(build_site):
     """'späte 1960er und 1970er' must not be filed under a year the source never names."""
-    html = (real_site / "chronologie/index.html").read_text(encoding="utf-8")
+    site = build_site(edit=_add_span_event)
+    html = (site / "chronologie/index.html").read_text(encoding="utf-8")
     assert '<h2 id="zeitraum-spaete-1960er-und-1970er-jahre">späte 1960er- und 1970er-Jahre</h2>' in html
-    assert 'id="jahr-1967"' not in html
-    assert '<h2 id="jahr-2024">2024</h2>' in html and '<h3 id="2024-10">Oktober 2024</h3>' in html
+    assert 'id="jahr-196' not in html and 'id="jahr-197' not in html
+    assert '<h2 id="jahr-2024">2024</h2>' in html and '<h3 id="2024-9">September 2024</h3>' in html
 
 
 def test_group_events_orders_spans_by_their_earliest_day():
@@ -247,6 +264,7 @@ def test_the_preview_server_watches_content_seeds_theme_and_templates(tmp_path):
     names = {p.replace(str(proj), "").strip("/") or p for p in server.watched}
     assert {"content", "seeds", "site_theme"} <= names
     assert any(p.endswith("newsdossier/templates") for p in server.watched)
+    assert any(p.endswith("newsdossier/theme") for p in server.watched)
 
 
 def test_newest_source_is_one_rule_for_the_home_page_and_json_ld():

@@ -18,7 +18,9 @@ from newsdossier import core
 from newsdossier.coverage import coverage
 
 DOSSIER = str(Path(sys.executable).parent / "dossier")
-REAL_SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+#: realistic web-article exports with their editor-marked furniture (a frozen sample)
+WEB = FIXTURES / "web-articles"
+REAL_SEEDS = sorted((WEB / "seeds").glob("*.txt"))
 
 
 def run(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
@@ -72,10 +74,10 @@ def test_a_folder_with_many_mistakes_gets_one_precise_message_each_in_one_run(tm
     assert r.stderr.rstrip().splitlines()[-1].startswith(f"{len(BROKEN)} errors, 0 warnings")
 
 
-def test_check_passes_on_the_real_dossier():
+def test_check_passes_on_a_complete_dossier(tmp_path):
     # Its speed (well under a second) is measured by benchmarks/, not asserted here:
     # timed assertions are flaky on a busy machine.
-    r = run("--root", ROOT, "check")
+    r = run("--root", make_project(tmp_path, "corpus"), "check")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("ok: 5 sources")
 
@@ -107,10 +109,11 @@ def test_coverage_names_the_share_and_the_uncited_paragraphs(tmp_path):
     assert "seeds/artikel.txt:14: number 2024 in ¶3 is cited by no claim, event or figure" in r.stdout
 
 
-def test_coverage_of_the_real_dossier_lists_every_source():
-    r = run("--root", ROOT, "check", "--coverage")
+def test_coverage_of_a_complete_dossier_lists_every_source(tmp_path):
+    proj = make_project(tmp_path, "corpus")
+    r = run("--root", proj, "check", "--coverage")
     assert r.returncode == 0
-    for sid in core.check(ROOT).dossier.sources:
+    for sid in core.check(proj).dossier.sources:
         assert f"  {sid} " in r.stdout
 
 
@@ -140,12 +143,9 @@ def _new_project(tmp_path: Path, seed: Path | None = None, data: bytes | None = 
 
 
 def _real_furniture(seed: Path) -> dict[str, str]:
-    from newsdossier.article import normalize
+    import json
 
-    for src in core.check(ROOT).dossier.sources.values():
-        if src.file == seed.name:
-            return {normalize(f.line): f.kind for f in src.furniture}
-    raise AssertionError(seed)
+    return json.loads((WEB / "furniture.json").read_text(encoding="utf-8"))[seed.name]
 
 
 @pytest.mark.parametrize("seed", REAL_SEEDS, ids=[s.stem for s in REAL_SEEDS])
@@ -179,13 +179,13 @@ def test_new_source_writes_a_draft_that_passes_the_check(tmp_path, seed):
 
 
 def test_new_source_title_comes_from_a_headline_or_is_left_to_the_editor(tmp_path):
-    proj = _new_project(tmp_path, ROOT / "seeds/002_8745123260b8ff06.txt")
+    proj = _new_project(tmp_path, WEB / "seeds/002_8745123260b8ff06.txt")
     run("new-source", "seeds/002_8745123260b8ff06.txt", cwd=proj)
     src = core.check(proj).dossier.sources["nordkorea-soldaten-an-grenze-verlegt-plant"]
     assert src.title == "Nordkorea-Soldaten an Grenze verlegt: Plant Putin die nächste Eskalation im Ukraine-Krieg?"
     assert src.title_editorial is False or src.title_editorial is None
     (tmp_path / "b").mkdir()
-    proj2 = _new_project(tmp_path / "b", ROOT / "seeds/003_4ceafcecc5940742.txt")
+    proj2 = _new_project(tmp_path / "b", WEB / "seeds/003_4ceafcecc5940742.txt")
     r = run("new-source", "seeds/003_4ceafcecc5940742.txt", "--id", "geruechte", cwd=proj2)
     assert r.returncode == 0, r.stderr
     text = (proj2 / "content/sources/geruechte.yaml").read_text(encoding="utf-8")
@@ -193,7 +193,7 @@ def test_new_source_title_comes_from_a_headline_or_is_left_to_the_editor(tmp_pat
 
 
 def test_new_source_proposes_a_dateline_as_evidence(tmp_path):
-    proj = _new_project(tmp_path, ROOT / "seeds/001_9bc54399cbb075c1.txt")
+    proj = _new_project(tmp_path, WEB / "seeds/001_9bc54399cbb075c1.txt")
     run("new-source", "seeds/001_9bc54399cbb075c1.txt", "--id", "allianz", cwd=proj)
     text = (proj / "content/sources/allianz.yaml").read_text(encoding="utf-8")
     assert '{line: "Oct 18, 2024 at 11:35 AM", kind: dateline}  # bitte prüfen: Datumszeile (Zeile 3)' in text
@@ -295,7 +295,7 @@ def test_build_replaces_site_only_on_success(tmp_path):
 def test_build_loads_the_content_once(tmp_path, monkeypatch):
     """'dossier build' checks the content before it starts MkDocs and hands the result to the
     plugin, which renders it instead of loading everything again; with other content folders
-    than the plugin's, the plugin loads its own."""
+    than mkdocs.yml's default, the plugin builds the folder that was checked."""
     from newsdossier import cli
 
     proj = make_project(tmp_path)
@@ -309,13 +309,14 @@ def test_build_loads_the_content_once(tmp_path, monkeypatch):
     shutil.copytree(proj / "content", proj / "inhalt")
     calls.clear()
     assert cli.main(["--root", str(proj), "--content", "inhalt", "build"]) == 0
-    assert calls == [("inhalt", "seeds"), ("content", "seeds")]
+    assert calls == [("inhalt", "seeds")]
 
 
 def test_build_refuses_to_replace_anything_but_a_previous_site(tmp_path):
     proj = make_project(tmp_path)
     (proj / ".git").mkdir()
     (proj / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (proj / "site_theme" / "main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
     for target in ("content", ".", "seeds", ".git", "mkdocs.yml", "site_theme", ".."):
         r = run("build", "--site-dir", target, cwd=proj)
         assert r.returncode == 2 and "refusing to build into" in r.stderr, (target, r.stderr)
@@ -335,8 +336,8 @@ def _tree(site: Path) -> dict[str, bytes]:
 def test_two_builds_of_the_same_input_are_byte_identical(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    a = make_project(tmp_path / "a", fixture=None)
-    b = make_project(tmp_path / "b", fixture=None)  # another folder: no absolute path may leak in
+    a = make_project(tmp_path / "a", "corpus")
+    b = make_project(tmp_path / "b", "corpus")  # another folder: no absolute path may leak in
     env = {"SOURCE_DATE_EPOCH": "1729251300"}
     assert run("build", cwd=a, env=env).returncode == 0
     time.sleep(1.1)  # a clock second later

@@ -1,5 +1,5 @@
-"""JSON Schemas for editor autocompletion: generated from the model, committed, up to date,
-named by every content file, and in agreement with the checker on real content."""
+"""JSON Schemas for editor autocompletion: generated from the model, written into every new
+project and kept up to date, named by every content file, and in agreement with the checker."""
 
 from __future__ import annotations
 
@@ -10,39 +10,64 @@ import sys
 import jsonschema
 import pytest
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, write_corpus
 from newsdossier import schemas
 from newsdossier.errors import Problems
 from newsdossier.schema import KINDS, SCHEMA_FILES
 from newsdossier.yamlio import load_yaml
 
-CONTENT = ROOT / "content"
+@pytest.fixture(scope="module")
+def new_project(tmp_path_factory):
+    """A project as 'dossier new' writes it (its content names its schemas)."""
+    from newsdossier.scaffold import create
+
+    proj = tmp_path_factory.mktemp("schemas") / "neu"
+    create(proj)
+    return proj
 
 
-def test_committed_schemas_are_up_to_date():
-    stale = schemas.stale(CONTENT)
-    assert not stale, f"out of date: {stale}; run '.venv/bin/dossier schemas' and commit content/schemas/"
+def test_a_new_project_has_up_to_date_schemas_and_an_old_one_is_found(new_project):
+    content = new_project / "content"
+    assert schemas.stale(content) == []
+    (content / "schemas" / "topic.schema.json").write_text("{}", encoding="utf-8")
+    assert schemas.stale(content) == ["topic.schema.json"]
+    assert schemas.write(content) == ["topic.schema.json"] and schemas.stale(content) == []
 
 
-def test_there_is_one_valid_draft_2020_12_schema_per_kind():
-    files = sorted(p.name for p in (CONTENT / "schemas").glob("*.json"))
+def test_there_is_one_valid_draft_2020_12_schema_per_kind(new_project):
+    content = new_project / "content"
+    files = sorted(p.name for p in (content / "schemas").glob("*.json"))
     assert files == sorted(SCHEMA_FILES.values())
     for name in files:
-        jsonschema.Draft202012Validator.check_schema(json.loads((CONTENT / "schemas" / name).read_text(encoding="utf-8")))
+        jsonschema.Draft202012Validator.check_schema(json.loads((content / "schemas" / name).read_text(encoding="utf-8")))
 
 
-def test_every_content_file_names_its_schema_on_the_first_line():
-    assert schemas.missing_modelines(CONTENT) == []
+def test_every_content_file_names_its_schema_on_the_first_line(new_project):
+    content = new_project / "content"
+    assert schemas.missing_modelines(content) == []
+    checked = 0
     for kind, info in KINDS.items():
-        for path in CONTENT.glob(info["glob"]):
+        for path in content.glob(info["glob"]):
             first = path.read_text(encoding="utf-8").split("\n", 1)[0]
             target = first.split("$schema=", 1)[1]
-            assert (path.parent / target).resolve() == (CONTENT / "schemas" / SCHEMA_FILES[kind]).resolve()
+            assert (path.parent / target).resolve() == (content / "schemas" / SCHEMA_FILES[kind]).resolve()
+            checked += 1
+    assert checked >= 3
+    (content / "topics" / "ohne.yaml").write_text("title: x\n", encoding="utf-8")
+    assert [rel for rel, _ in schemas.missing_modelines(content)] == ["topics/ohne.yaml"]
 
 
-@pytest.mark.parametrize("root", [CONTENT, FIXTURES / "mini" / "content"], ids=["real", "mini"])
-def test_valid_content_passes_its_schema(root):
+@pytest.fixture(scope="module")
+def corpus_content(tmp_path_factory):
+    dest = tmp_path_factory.mktemp("corpus")
+    write_corpus(dest)
+    return dest / "content"
+
+
+@pytest.mark.parametrize("which", ["corpus", "mini"])
+def test_valid_content_passes_its_schema(which, corpus_content):
     """The editor must not underline what the checker accepts."""
+    root = corpus_content if which == "corpus" else FIXTURES / "mini" / "content"
     checked = 0
     for kind, info in KINDS.items():
         validator = jsonschema.Draft202012Validator(json.loads(schemas.render_all()[SCHEMA_FILES[kind]]))

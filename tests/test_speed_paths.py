@@ -15,7 +15,25 @@ from newsdossier.render import _relpath, relative
 from newsdossier.speed import Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
-YAML_FILES = sorted([*ROOT.glob("content/**/*.yaml"), *Path(__file__).parent.glob("fixtures/**/*.yaml")])
+YAML_FILES = sorted(Path(__file__).parent.glob("fixtures/**/*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def corpus_root(tmp_path_factory):
+    """A complete synthetic dossier (every kind of content) standing in for a real one."""
+    from conftest import write_corpus
+
+    root = tmp_path_factory.mktemp("corpus")
+    write_corpus(root)
+    return root
+
+
+def test_the_yaml_of_a_complete_dossier_reads_alike_with_both_parsers(corpus_root, monkeypatch):
+    if yamlio._FastLoader is None:
+        pytest.skip("PyYAML without libyaml")
+    for path in sorted(corpus_root.glob("content/**/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert _load(text, True, monkeypatch) == _load(text, False, monkeypatch), path
 
 
 def _located(value):
@@ -80,13 +98,13 @@ def test_core_restores_the_garbage_collector():
         gc.enable()
 
 
-def test_the_core_leaves_its_objects_in_the_oldest_generation():
+def test_the_core_leaves_its_objects_in_the_oldest_generation(corpus_root):
     """What the core made is in the oldest generation (else the first allocation after the core
     scans all of it); nothing stays frozen, nothing leaks."""
     import weakref
 
     gc.collect()
-    result = core.build(ROOT)
+    result = core.build(corpus_root)
     assert result.ok and result.pages
     assert gc.get_freeze_count() == 0
     assert any(o is result.dossier for o in gc.get_objects(generation=2))
@@ -100,7 +118,7 @@ def _site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
 def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
     """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
     from conftest import build_project, make_project, set_plugin_options  # noqa: E402
@@ -153,11 +171,11 @@ def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
     assert search_excluded(pages, 3, Thresholds(search_all_max_sources=2)) == search_excluded(pages, limit + 1, Thresholds())
 
 
-@pytest.mark.parametrize("fixture", ["tests/fixtures/mini", "."], ids=["mini", "real-dossier"])
-def test_parallel_render_gives_the_serial_pages(fixture):
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
+def test_parallel_render_gives_the_serial_pages(fixture, corpus_root):
     from newsdossier import index, load, render
 
-    d, problems = load.load(ROOT / fixture, "content", "seeds")
+    d, problems = load.load(corpus_root if fixture == "corpus" else ROOT / "tests/fixtures/mini", "content", "seeds")
     assert not [p for p in problems.all() if p.severity == "error"]
     ix = index.Index.build(d)
     serial = render.render(d, ix, render.Options(), parallel=False)
@@ -198,13 +216,14 @@ def _loaded(root: Path, parallel: bool):
     return _dump(d), [p.format() for p in problems.all()]
 
 
-@pytest.mark.parametrize("fixture", ["tests/fixtures/broken", "tests/fixtures/mini", "."],
-                         ids=["broken", "mini", "real-dossier"])
-def test_reading_content_in_two_processes_gives_the_same_dossier_and_problems(fixture):
+@pytest.mark.parametrize("fixture", ["tests/fixtures/broken", "tests/fixtures/mini", "corpus"],
+                         ids=["broken", "mini", "corpus"])
+def test_reading_content_in_two_processes_gives_the_same_dossier_and_problems(fixture, corpus_root):
     """Half the files read in a forked child: same objects, same problems (duplicates, salvaged
     ids and 'first defined at' resolved in file order), whichever process read a file."""
-    serial = _loaded(ROOT / fixture, parallel=False)
-    assert _loaded(ROOT / fixture, parallel=True) == serial
+    root = corpus_root if fixture == "corpus" else ROOT / fixture
+    serial = _loaded(root, parallel=False)
+    assert _loaded(root, parallel=True) == serial
     if fixture == "tests/fixtures/broken":
         assert len(serial[1]) > 10
 
@@ -219,16 +238,16 @@ def test_a_second_process_that_dies_is_an_error_not_a_hang():
     assert run_beside(lambda: [1, 2], lambda: "mine", "x") == ("mine", [1, 2])
 
 
-def test_only_large_content_is_read_in_two_processes(monkeypatch):
+def test_only_large_content_is_read_in_two_processes(monkeypatch, corpus_root):
     from newsdossier import load as load_mod
 
     calls = []
     real = load_mod.run_beside
     monkeypatch.setattr(load_mod, "run_beside", lambda *a: calls.append(1) or real(*a))
-    load_mod.load(ROOT)  # the real dossier: under Thresholds.parallel_min_bytes
+    load_mod.load(corpus_root)  # a small dossier: under Thresholds.parallel_min_bytes
     assert calls == []
     monkeypatch.setattr(load_mod, "can_fork", lambda: True)
-    load_mod.load(ROOT, min_bytes=1000)
+    load_mod.load(corpus_root, min_bytes=1000)
     assert calls == [1]
 
 
@@ -251,15 +270,15 @@ def test_mkdocs_build_hands_the_heap_back_to_the_collector(tmp_path, no_unexpect
     assert all("no_such" in r.getMessage() for r in no_unexpected_warnings.records)
 
 
-def test_only_large_dossiers_render_in_two_processes(monkeypatch):
+def test_only_large_dossiers_render_in_two_processes(monkeypatch, corpus_root):
     from newsdossier import render
 
     calls = []
     monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
-    core.build(ROOT)  # the real dossier: under Thresholds.parallel_min_pages pages
+    core.build(corpus_root)  # a small dossier: under Thresholds.parallel_min_pages pages
     assert calls == []
     monkeypatch.setattr(render, "can_fork", lambda: True)
-    core.build(ROOT, options=render.Options(thresholds=Thresholds(parallel_min_pages=10)))
+    core.build(corpus_root, options=render.Options(thresholds=Thresholds(parallel_min_pages=10)))
     assert len(calls) == 1 and calls[0] >= 10
 
 
@@ -296,10 +315,10 @@ def test_front_matter_fast_path_takes_the_generated_kind():
     assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
 
 
-def test_extra_tasks_run_alongside_the_pages():
+def test_extra_tasks_run_alongside_the_pages(corpus_root):
     from newsdossier import index, load, render
 
-    d, _ = load.load(ROOT, "content", "seeds")
+    d, _ = load.load(corpus_root, "content", "seeds")
     ix = index.Index.build(d)
     for parallel in (False, True):
         pages, extra = render.render_with(d, ix, render.Options(), {"a": lambda: b"A", "b": lambda: 2}, parallel)
@@ -345,7 +364,7 @@ def test_restore_html_returns_where_the_blocks_stand():
     assert anchor_ids(text, spans) == {"a", "b&c"}
 
 
-@pytest.mark.parametrize("fixture", ["mini", None], ids=["mini", "real-dossier"])
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
 def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
     """From the parallel_min_pages option on, Material's search parser runs in a forked child
     (searchjobs); the site, search index included, is the same as a serial build."""
@@ -369,14 +388,14 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
     assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
 
 
-def test_real_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
+def test_a_small_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
     from conftest import build_project, make_project  # noqa: E402
 
     from newsdossier import searchjobs
 
     started = []
     monkeypatch.setattr(searchjobs.ParallelSearch, "__init__", lambda self, *a: started.append(1))
-    build_project(make_project(tmp_path, None))
+    build_project(make_project(tmp_path, "corpus"))
     assert started == []
 
 
@@ -497,7 +516,7 @@ def test_text_fields_skip_the_control_character_search_only_when_that_is_safe():
     assert not [hex(c) for c in range(0x110000) if _CONTROL.match(chr(c)) and chr(c).isprintable()]
 
 
-def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds():
+def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds(corpus_root):
     """locate() searches all citable blocks at once; the result must be the search per block:
     same blocks, offsets and overlapping repeats, nothing across a block boundary."""
     import random
@@ -510,7 +529,7 @@ def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds():
         return [(b.anchor, i, i + len(q)) for b in article.body for i in find_all(b.text, q)] if q else []
 
     rng = random.Random(6)
-    d, _ = load(ROOT)
+    d, _ = load(corpus_root)
     articles = [s.article for s in d.sources.values()]
     articles.append(Article("x.txt", "", [Block("paragraph", "ana ana", 1, "p1", 1), Block("dateline", "ana", 3),
                                           Block("paragraph", "nana", 5, "p2", 2), Block("pullquote", "an", 7, "zt1")]))

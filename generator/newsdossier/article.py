@@ -2,7 +2,9 @@
 
 An article file is plain UTF-8 text (a BOM and Windows line endings are accepted). Lines the
 editor marks as page furniture (navigation, "Kommentare", image credits, …) are kept out of
-the body. What remains is split into numbered paragraphs at blank lines and at furniture.
+the body. What remains is split into numbered paragraphs at blank lines and at furniture, or,
+for an article whose source file says ``paragraphs: lines`` (text exports often put each
+paragraph on one line with no blank line between), at every line break.
 
 Quotes are matched on *normalised* text only: Unicode NFC and runs of whitespace folded into
 one space. Nothing fuzzier — a quote either stands in the article or it does not.
@@ -113,11 +115,40 @@ def decode_seed(data: bytes, path: str, problems: Problems) -> str | None:
     return decode_utf8(data, path, problems, limit=MAX_SEED_BYTES, what="article file")
 
 
-def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
-    """Split the article at blank lines; lines whose normalised text is furniture stand alone.
+#: how an article's paragraphs are separated (the source file's ``paragraphs:``)
+PARAGRAPH_MODES = ("blank-lines", "lines")
+#: what ends a sentence at the end of a line (closing quotes and brackets after it allowed)
+_SENTENCE_END = tuple(".!?…")
+_CLOSERS = "\"'“”„«»‘’‹›)]"
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+
+
+def line_paragraphs_suspected(raw: str, furniture: dict[str, str]) -> tuple[int, int] | None:
+    """(first line, number of lines) of the first blank-line paragraph that looks like several
+    paragraphs, one per line: at least three lines, each ending a sentence. Hard-wrapped text
+    breaks lines inside sentences; a line per paragraph ends every line with one."""
+    run: list[tuple[int, str]] = []
+    for number, line in enumerate(raw.split("\n") + [""], start=1):
+        text = normalize(line)
+        if text and not furniture.get(text):
+            run.append((number, text))
+            continue
+        if len(run) >= 3 and all(ends_sentence(t) for _, t in run):
+            return run[0][0], len(run)
+        run = []
+    return None
+
+
+def split_blocks(raw: str, furniture: dict[str, str], mode: str = "blank-lines") -> list[Block]:
+    """Split the article at blank lines (mode "blank-lines") or at every line break ("lines");
+    lines whose normalised text is furniture stand alone.
 
     ``furniture`` maps normalised line text to its kind.
     """
+    per_line = mode == "lines"
     blocks: list[Block] = []
     current: list[str] = []
     start = 0
@@ -140,6 +171,8 @@ def split_blocks(raw: str, furniture: dict[str, str]) -> list[Block]:
         if not current:
             start = number
         current.append(text)
+        if per_line:
+            flush()
     flush()
     counters: dict[str, int] = {}
     prefix = {"paragraph": "p", "subheading": "zt", "pullquote": "zk"}
@@ -174,7 +207,8 @@ def read_text_file(path: Path, rel: str, problems: Problems, *, limit: int, what
     return decode_utf8(data, rel, problems, limit=limit, what=what)
 
 
-def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems) -> Article | None:
+def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str, str], problems: Problems,
+                 mode: str = "blank-lines") -> Article | None:
     rel = f"{seeds_dir}/{filename}"
     path = root / seeds_dir / filename
     if not path.is_symlink() and path.resolve().parent != (root / seeds_dir).resolve():
@@ -186,7 +220,7 @@ def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str,
                          fix_size="a news article is a few kilobytes: check that this is the right file")
     if raw is None:
         return None
-    article = Article(rel, raw, split_blocks(raw, furniture))
+    article = Article(rel, raw, split_blocks(raw, furniture, mode))
     article.raw_norm = normalize(raw)
     return article
 

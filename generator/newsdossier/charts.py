@@ -10,7 +10,7 @@ The qualifier of a number is part of the picture, not only of the label:
 * more-than / at-least: a filled bar with an arrow beyond its end (the true value is higher),
 * up-to: an outlined, dashed bar (the true value may be anything up to its end).
 
-Colours come from CSS classes (``site_theme/assets/dossier.css``) using custom properties
+Colours come from CSS classes (``theme/assets/dossier.css``) using custom properties
 and ``currentColor``, so the chart follows Material's light and dark (slate) schemes.
 """
 

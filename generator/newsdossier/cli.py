@@ -1,10 +1,11 @@
-"""Command line: ``dossier check``, ``build``, ``export``, ``new-source``, ``schemas``.
+"""Command line: ``dossier new``, ``check``, ``build``, ``export``, ``new-source``, ``schemas``.
 
 Exit codes (documented in the README):
   0  success (warnings may have been printed)
   1  content errors (every one printed as path:line:col: error: …); for ``new-source``: the
      article was refused; for ``schemas --check``: the committed schemas are out of date
-  2  wrong usage (unknown command or option, missing folder)
+  2  wrong usage (unknown command or option, missing folder, an option that contradicts
+     mkdocs.yml)
   3  the site build itself failed for a reason other than content (MkDocs, theme, disk)
 """
 
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import core, schemas
+from . import core, project, schemas
 from .errors import ContentError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -149,9 +150,10 @@ def cmd_build(args) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     t0 = time.perf_counter()
     try:
-        cfg = load_config(str(config_file), site_dir=str(tmp), strict=args.strict)
+        cfg = load_config(str(config_file), site_dir=str(tmp), strict=args.strict, **_mkdocs_defaults(root, config_file, args))
         for plugin in cfg.plugins.values():  # the content is checked: do not load it again
             if isinstance(plugin, DossierPlugin):
+                plugin.config.content_dir, plugin.config.seeds_dir = args.content, args.seeds
                 plugin.checked = ((root, args.content, args.seeds), checked)
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
@@ -187,6 +189,42 @@ def cmd_build(args) -> int:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     print(f"built {target} in {time.perf_counter() - t0:.1f} s")
+    return EXIT_OK
+
+
+def _mkdocs_defaults(root: Path, config_file: Path, args) -> dict:
+    """What MkDocs insists on and a dossier's mkdocs.yml may leave out when built with
+    'dossier build': site_name (the plugin fills it from dossier.yaml) and docs_dir (the
+    content folder, when there is no docs/ folder)."""
+    written = project.read_mkdocs_yml(config_file)
+    out = {}
+    if "site_name" not in written:
+        out["site_name"] = ""
+    if "docs_dir" not in written and not (root / "docs").is_dir():
+        out["docs_dir"] = str(root / args.content)
+    return out
+
+
+def cmd_new(args) -> int:
+    """Scaffold a new dossier project, then check it like any other."""
+    from .scaffold import ScaffoldError, create
+
+    target = Path(args.dir)
+    try:
+        written = create(target, args.title)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"error: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    result = core.check(target, project.DEFAULT_CONTENT, project.DEFAULT_SEEDS)
+    _print_problems(result.problems)
+    if result.errors:
+        return EXIT_CONTENT
+    print(f"wrote a new dossier in {target} ({len(written)} files)")
+    print(f"next: cd {target} && dossier build   (or: mkdocs serve for the live preview)")
+    print("then replace the example article in seeds/ and its files in content/ (see README.md)")
     return EXIT_OK
 
 
@@ -236,9 +274,15 @@ def cmd_schemas(args) -> int:
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="dossier", description="Build and check an explainer dossier.")
     p.add_argument("--root", default=".", help="project folder (with content/, seeds/, mkdocs.yml)")
-    p.add_argument("--content", default="content", help="content folder, relative to --root")
-    p.add_argument("--seeds", default="seeds", help="article folder, relative to --root")
+    p.add_argument("--content", help="content folder, relative to --root (default: mkdocs.yml's "
+                                     "plugins: dossier: content_dir, else content)")
+    p.add_argument("--seeds", help="article folder, relative to --root (default: mkdocs.yml's "
+                                   "plugins: dossier: seeds_dir, else seeds)")
     sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("new", help="start a new dossier project in a new folder (checks and builds at once)")
+    s.add_argument("dir", help="the new project folder, e.g. ../my-dossier")
+    s.add_argument("--title", help="the dossier's title (default: 'Neues Dossier'; change it in content/dossier.yaml)")
+    s.set_defaults(func=cmd_new)
     s = sub.add_parser("check", help="validate all content without building; print every problem")
     s.add_argument("--coverage", action="store_true",
                    help="also print, per source, the share of article paragraphs cited at least once")
@@ -267,6 +311,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return EXIT_USAGE if exc.code else EXIT_OK
+    if args.func is not cmd_new:
+        # one setting per fact: the folders mkdocs.yml names, unless an option says the same
+        try:
+            where = project.locations(Path(args.root), getattr(args, "config", "mkdocs.yml"), args.content, args.seeds)
+        except project.Conflict as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        args.content, args.seeds = where.content, where.seeds
     try:
         return args.func(args)
     except ContentError as exc:

@@ -1,5 +1,5 @@
 """Linked data for each page (schema.org JSON-LD): the articles a page cites and the date the
-dossier was last modified. The page templates' front matter carries it; site_theme/main.html
+dossier was last modified. The page templates' front matter carries it; theme/main.html
 prints it. Everything is derived from the content, so two builds are byte-identical."""
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .article import Article, closest_passage, find_all, load_article, locate, normalize, read_text_file
+from .article import (Article, closest_passage, find_all, line_paragraphs_suspected, load_article, locate, normalize,
+                      read_text_file)
 from .errors import Pos, Problems
 from .forked import can_fork, run_beside
 from .model import Citation, Dossier
@@ -288,9 +289,11 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -
         furniture = {}
         for f in src.furniture:
             furniture[normalize(f.line)] = f.kind
-        src.article = load_article(root, seeds_dir, name, furniture, problems)
+        src.article = load_article(root, seeds_dir, name, furniture, problems, src.paragraphs)
         if src.article is None:
             continue
+        if src.paragraphs == "blank-lines":
+            _warn_line_paragraphs(src, seeds_dir, furniture, problems)
         lines = {normalize(line) for line in src.article.raw.split("\n")}
         for f in src.furniture:
             if normalize(f.line) not in lines:
@@ -303,6 +306,19 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -
         if name not in used:
             problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
                              f"run 'dossier new-source {seeds_dir}/{name}' to start one")
+
+
+def _warn_line_paragraphs(src, seeds_dir: str, furniture: dict[str, str], problems: Problems) -> None:
+    """One paragraph made of several lines that each end a sentence: probably an article with
+    one paragraph per line, which blank-line splitting would show (and count) as one."""
+    suspect = line_paragraphs_suspected(src.article.raw, furniture)
+    if suspect is None:
+        return
+    line, count = suspect
+    problems.warning(Pos(f"{seeds_dir}/{src.file}", line, 1),
+                     f"{count} lines in a row each end a sentence but form one paragraph (no blank line between them)",
+                     f"if each line is a paragraph, add 'paragraphs: lines' to the source file of '{src.id}'; "
+                     "if not, separate the paragraphs with blank lines")
 
 
 def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: str, what: str) -> None:

@@ -189,6 +189,7 @@ class Source(Node):
     url: str | None = None
     language: str = "de"
     reproduce: str = "quotes"
+    paragraphs: str = "blank-lines"
     inferred: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     furniture: list[Furniture] = field(default_factory=list)
@@ -201,6 +202,8 @@ class DossierMeta(Node):
     title: str
     lead: str
     subtitle: str | None = None
+    description: str | None = None
+    language: str = "de"
     known: list[Finding] = field(default_factory=list)
     unclear: list[Finding] = field(default_factory=list)
     method: str | None = None

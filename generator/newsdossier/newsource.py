@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .article import MAX_SEED_BYTES, normalize, read_text_file
+from .article import MAX_SEED_BYTES, line_paragraphs_suspected, normalize, read_text_file
 from .errors import Problems
 from .schema import MAX_ID, SLUG, slugify
 from .schemas import modeline
@@ -166,7 +166,8 @@ def draft(filename: str, raw: str, ident: str) -> str:
             "published: null  # TODO: EDTF-Datum mit ehrlicher Genauigkeit, belegt unter evidence (about: published)",
             "url: null        # TODO: nie erfinden; null, solange die Adresse nicht belegt ist",
             f"language: {guess_language(raw)}",
-            "reproduce: quotes  # öffentlich nur die zitierten Passagen; fulltext nur bei geklärten Rechten"]
+            "reproduce: quotes  # öffentlich nur die zitierten Passagen; fulltext nur bei geklärten Rechten",
+            _paragraphs_line(raw, cands)]
     evidence = []
     if title:
         evidence += ["  - about: title", f"    quote: {_q(title)}",
@@ -189,6 +190,15 @@ def draft(filename: str, raw: str, ident: str) -> str:
         out.append("furniture: []  # keine Seitenelemente erkannt: bitte den Text durchsehen")
     out.append("notes: []  # Anmerkungen zu Fehlern im Text (quote, kind, text); der Text bleibt unverändert")
     return "\n".join(out) + "\n"
+
+
+def _paragraphs_line(raw: str, cands: list[Candidate]) -> str:
+    """How the article separates its paragraphs, as the text shows it."""
+    suspect = line_paragraphs_suspected(raw, {c.line: c.kind for c in cands})
+    if suspect:
+        return (f"paragraphs: lines  # bitte prüfen: ab Zeile {suspect[0]} endet jede Zeile mit einem Satz, "
+                "ohne Leerzeilen dazwischen: jede Zeile ein Absatz")
+    return "paragraphs: blank-lines  # Absätze sind durch Leerzeilen getrennt"
 
 
 class NewSourceError(Exception):

@@ -13,18 +13,20 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .core import Result, build
 from .errors import ContentError
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
 from .preview import Preview, report
+from .project import identity, identity_conflicts, read_mkdocs_yml
 from .render import Options
 from .speed import BuildSpeed, Thresholds, search_excluded
 
@@ -74,10 +76,44 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
         self.command = command
 
+    @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
+        add_theme_layer(config)
+        if self.config.nav and not self.user_nav and config.validation.nav.omitted_files == logging.INFO:
+            # the generated navigation leaves out the one-per-source and one-per-actor pages
+            config.validation.nav.omitted_files = logging.DEBUG
+        self._set_identity(config)
+        self._exclude_inputs(config)
         return config
+
+    def _set_identity(self, config) -> None:
+        """Title, description and language come from dossier.yaml; mkdocs.yml may repeat them
+        only when it says the same (else the build is refused, naming both places)."""
+        ident = identity(self.root / self.config.content_dir)
+        written = read_mkdocs_yml(Path(config.config_file_path)) if config.config_file_path else {}
+        theme = written.get("theme") if isinstance(written.get("theme"), dict) else {}
+        given = {"site_name": config.site_name, "site_description": config.site_description,
+                 "theme": {"language": theme.get("language")}}
+        conflicts = identity_conflicts(given, ident, self.config.content_dir, Path(config.config_file_path or "mkdocs.yml").name)
+        if conflicts:
+            raise PluginError("\n".join(conflicts))
+        if ident.title:
+            config.site_name = ident.title
+        if ident.description:
+            config.site_description = ident.description
+        config.theme["language"] = ident.language
+
+    def _exclude_inputs(self, config) -> None:
+        """When the content folder is MkDocs' docs folder (so that 'mkdocs serve' watches it),
+        none of its own files is published: every page comes from the generator."""
+        if Path(config.docs_dir).resolve() != (self.root / self.config.content_dir).resolve():
+            return
+        import pathspec
+
+        ours = pathspec.GitIgnoreSpec.from_lines(["*.yaml", "*.yml", "/README.md", "/schemas/"])
+        config.exclude_docs = ours if config.exclude_docs is None else config.exclude_docs + ours
 
     def _options(self, config) -> Options:
         preview = self.config.preview == "on" or (self.config.preview == "auto" and self.command == "serve")
@@ -210,11 +246,48 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))
+        server.watch(str(THEME_DIR))  # the generator's CSS, JS and main.html
         # MkDocs watches theme folders only with --watch-theme; ours is part of the dossier
         custom = getattr(config.theme, "custom_dir", None)
         if custom:
             server.watch(str(custom))
         return server
+
+
+#: The generator's own theme layer (Material block overrides, CSS, JS), part of the package.
+THEME_DIR = Path(__file__).parent / "theme"
+THEME_CSS = ("assets/dossier.css",)
+THEME_JS = ("assets/dossier.js",)
+#: Markdown extensions the generated pages need, with their settings
+MARKDOWN = {"attr_list": {}, "toc": {"permalink": False}}
+#: at least these levels for MkDocs' link checks: a generated link that goes nowhere is a bug
+LINK_CHECKS = {"anchors": logging.WARNING, "unrecognized_links": logging.WARNING, "absolute_links": logging.WARNING}
+
+
+def add_theme_layer(config) -> None:
+    """What a dossier's mkdocs.yml does not need to say: the plugin's templates go into the
+    theme's search path right below the project's own custom_dir (so site_theme/ can still
+    override them), its CSS and JS into extra_css/extra_javascript (MkDocs copies the files
+    from the theme folder), the Markdown extensions into markdown_extensions, and MkDocs'
+    link checks up to warnings."""
+    if config.theme.name != "material":
+        raise PluginError(f"the dossier plugin needs the Material theme (theme: name: material), not '{config.theme.name}'")
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+    for uri in THEME_CSS:
+        if uri not in config.extra_css:
+            config.extra_css.append(uri)
+    for uri in THEME_JS:
+        if uri not in [str(x) for x in config.extra_javascript]:
+            config.extra_javascript.append(uri)
+    for name, settings in MARKDOWN.items():
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+        config.mdx_configs.setdefault(name, dict(settings))
+    for key, level in LINK_CHECKS.items():
+        current = config.validation.links[key]
+        if isinstance(current, int) and 0 <= current < level:
+            config.validation.links[key] = level
 
 
 def _replace(files: Files, new: File) -> None:

@@ -511,7 +511,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         template, path, ctx = job
         numbers = CiteNumbers()
         text = r.render_page(template, path, numbers, **ctx)
-        if text.startswith("---\n"):  # linked data for site_theme/main.html (JSON-LD)
+        if text.startswith("---\n"):  # linked data for theme/main.html (JSON-LD)
             cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
             text = "---\n" + jsonld.front_matter(d, cited, mod, works) + text[4:]
         return text

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from . import edtf, model
-from .article import FURNITURE_KINDS
+from .article import FURNITURE_KINDS, PARAGRAPH_MODES
 from .errors import Pos, Problems
 from .suggest import did_you_mean
 from .yamlio import LList, LMap
@@ -35,7 +35,7 @@ STATUSES = {
     "einschaetzung": "Einschätzung",
 }
 STATUS_HELP = {
-    "bestaetigt": "Nach Angaben der Quellen unabhängig belegt, etwa durch Satellitenbilder.",
+    "bestaetigt": "Nach Angaben der Quellen unabhängig belegt, etwa durch Dokumente oder Aufnahmen.",
     "berichtet": "Von einer genannten Quelle berichtet oder behauptet, nicht unabhängig überprüft.",
     "umstritten": "Eine andere Quelle widerspricht; beide Seiten stehen unter „Widersprüche“.",
     "unbelegt": "Gerücht oder ausdrücklich unbestätigte Angabe.",
@@ -493,7 +493,7 @@ FINDING = Obj("statement", model.Finding, [
 
 CLAIM = Obj("claim", model.Claim, [
     F("id", Slug(), True, "unique across all topics; becomes the anchor #claim-id"),
-    F("text", Text(1000), True, "the editorial sentence in German, attributed ('Laut Pentagon …')"),
+    F("text", Text(1000), True, "the editorial sentence in German, attributed ('Laut der Behörde …')"),
     F("by", ListOf(Ref("actor"), unique=True), doc="actor ids who make the claim"),
     F("status", Enum(STATUSES), True, "bestaetigt | berichtet | umstritten | unbelegt | einschaetzung"),
     F("stated", Date(), doc="EDTF: when the claim was made, if the text says"),
@@ -606,6 +606,8 @@ SOURCE = Obj("source", model.Source, [
     F("url", Url(), nullable=True, doc="never invented; null if unknown"),
     F("language", Enum(["de", "en"])),
     F("reproduce", Enum(REPRODUCE), doc="quotes: only cited passages are public; fulltext: rights cleared"),
+    F("paragraphs", Enum(PARAGRAPH_MODES),
+      doc="blank-lines (default): paragraphs are separated by blank lines; lines: every line is a paragraph"),
     F("inferred", ListOf(Enum(INFERABLE), unique=True),
       doc="metadata the editor concluded from the text rather than read off it; shown as 'erschlossen' "
           "and needs an evidence entry saying how"),
@@ -617,6 +619,9 @@ SOURCE = Obj("source", model.Source, [
 DOSSIER = Obj("dossier", model.DossierMeta, [
     F("title", Text(150, single_line=True), True),
     F("subtitle", Text(300, single_line=True)),
+    F("description", Text(300, single_line=True),
+      doc="one sentence for search engines and link previews (default: the subtitle)"),
+    F("language", Enum(["de", "en"]), doc="language of the dossier and of the reader interface (default: de)"),
     F("lead", Markdown(3000), True),
     F("known", ListOf(FINDING)),
     F("unclear", ListOf(FINDING)),
