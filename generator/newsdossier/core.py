@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Problem
+from .errors import Problem, Problems
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
 from .load import load
 from .model import Dossier
 from .render import EXPORT_PATH, Options, nav, render_with
+from .safety import check_page_sizes
 
 
 @dataclass
@@ -92,4 +93,9 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
+        too_big = Problems()
+        check_page_sizes(result.pages, too_big)  # a budget on output, whatever multiplied it
+        if too_big:
+            result.problems = result.problems + too_big.all()
+            result.pages = {}
     return result

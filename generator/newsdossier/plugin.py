@@ -26,6 +26,7 @@ from .core import Result, build
 from .errors import ContentError
 from .forked import can_fork
 from .render import PAGES, PARALLEL_MIN_PAGES, Options
+from .safety import only_generated, watch_folders
 from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
@@ -97,6 +98,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
+        files = only_generated(files, config)  # nothing in content/ is published as it is
         self.generated = set(self.result.pages)
         self.unsearched = search_excluded(self.result)
         self.front = {}
@@ -192,10 +194,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         gc.unfreeze()
 
     def on_serve(self, server, *, config, builder):
-        for folder in (self.config.content_dir, self.config.seeds_dir):
-            path = self.root / folder
-            if path.is_dir():
-                server.watch(str(path))
+        # also after a folder was moved away and back
+        watch_folders(server, self.root, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))
