@@ -9,7 +9,7 @@ from . import schema
 from .article import Article, closest_passage, find_all, load_article, locate, normalize, read_text_file
 from .errors import Pos, Problems
 from .forked import can_fork, run_beside
-from .safety import (MAX_MATCH_WORK, MAX_PLACES_LISTED, MatchBudget, check_citation_budget, check_ids,
+from .safety import (MAX_MATCH_CHARS, MAX_PLACES_LISTED, MatchBudget, check_citation_budget, check_ids,
                      walk_tree)
 from .model import Citation, Dossier
 from .schema import KINDS, Ctx, Invalid
@@ -362,42 +362,46 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -
 
 
 def _closest_line(q: str, lines: list[str]) -> str | None:
-    """The most similar line, among those short enough to compare within MAX_MATCH_WORK."""
+    """The most similar line, among those short enough to compare cheaply (MAX_MATCH_CHARS / 10)."""
     from rapidfuzz import process
 
-    fits = [x for x in lines if len(x) * max(len(q), 1) <= MAX_MATCH_WORK]
+    fits = [x for x in lines if len(x) <= MAX_MATCH_CHARS // 10]
     best = process.extractOne(q, fits) if fits else None
     return best[0] if best else None
 
 
 def _search_blocks(article: Article, q: str) -> tuple[list, list[str]]:
-    """The blocks the closest-passage search compares a quote with: whole blocks while
-    quote length x block length stays within MAX_MATCH_WORK; of a longer block, windows around
-    the first places where pieces of the quote stand exactly. Also notes on what was left out."""
+    """The blocks the closest-passage search compares a quote with: the whole body while it
+    has at most MAX_MATCH_CHARS characters; of a longer one, windows around the first places
+    where pieces of the quote (its start, middle, end, longest words) stand exactly, at most
+    MAX_MATCH_CHARS characters in all. Also notes on what was left out."""
     from .article import Block
 
-    out, notes = [], []
+    body = article.body
+    total = sum(len(b.text) for b in body)
+    if total <= MAX_MATCH_CHARS:
+        return body, []
     n = max(len(q), 1)
-    for b in article.body:
-        if len(b.text) * n <= MAX_MATCH_WORK:
-            out.append(b)
-            continue
-        words = sorted({w for w in q.split() if len(w) >= 5}, key=len, reverse=True)[:3]
-        pieces = [p for p in {q[:24], q[len(q) // 2 - 12:len(q) // 2 + 12], q[-24:], *words} if p.strip()]
-        starts = []
-        for piece in pieces:
-            starts += [max(i - n, 0) for i in find_all(b.text, piece, 3)]
-        windows = []
-        for start in sorted(set(starts)):
-            if windows and start < windows[-1][1]:
-                continue
-            windows.append((start, start + 3 * n))
-        for start, end in windows[:max(1, MAX_MATCH_WORK // (3 * n * n))]:
-            out.append(Block(b.kind, b.text[start:end], b.line, b.anchor, b.number))
-        where = f"¶{b.number}" if b.number else b.kind
-        if not windows:
-            notes.append(f"{where} ({len(b.text):,} characters) is too long to compare in full and holds no "
-                         "piece of the quote exactly")
+    half = max(4 * n, 10_000)  # rapidfuzz is slowest on texts under twice the quote's length
+    pieces = [p for p in dict.fromkeys([q[:24], q[n // 2 - 12:n // 2 + 12], q[-24:]]) if p.strip()]
+    if not any(p in b.text for p in pieces for b in body):  # then the longest words
+        pieces = sorted({w for w in q.split() if len(w) >= 5}, key=len, reverse=True)[:3]
+    out, used = [], 0
+    for b in body:
+        spans: list[list[int]] = []
+        for start in sorted({i for piece in pieces for i in find_all(b.text, piece, 2)}):
+            lo, hi = max(start - half, 0), min(start + half, len(b.text))
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = hi
+            else:
+                spans.append([lo, hi])
+        for lo, hi in spans:
+            if used + (hi - lo) > MAX_MATCH_CHARS:
+                break
+            out.append(Block(b.kind, b.text[lo:hi], b.line, b.anchor, b.number))
+            used += hi - lo
+    notes = [] if out else [f"no closest passage: the article's body has {total:,} characters, more than are compared "
+                            f"in full ({MAX_MATCH_CHARS:,}), and no piece of the quote stands in it exactly"]
     return out, notes
 
 
@@ -411,7 +415,7 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
                        "cite the article body; furniture (captions, navigation, credits) is not citable")
         return
     blocks, detail = _search_blocks(article, q)
-    work = sum(len(b.text) for b in blocks) * max(len(q), 1)
+    work = sum(len(b.text) for b in blocks)
     if budget is None or budget.take(work):
         block, passage, score = closest_passage(article, quote, blocks)
     else:

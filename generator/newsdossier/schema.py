@@ -15,7 +15,7 @@ from . import edtf, model
 from .article import FURNITURE_KINDS
 from .errors import Pos, Problems
 from .suggest import did_you_mean
-from .yamlio import LList, LMap
+from .yamlio import REPORTED, LList, LMap
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_ID = 80
@@ -330,7 +330,8 @@ class Int(T):
             ctx.error(pos, f"expected a whole number, found {_type_name(value)}", "write digits only, e.g. 3")
             raise Invalid
         if abs(value) > MAX_INT:
-            ctx.error(pos, f"{value:.6g} is too large here (at most {MAX_INT:,})", "write a small whole number, e.g. 3")
+            ctx.error(pos, f"a number with {len(str(abs(value))):,} digits is too large here (at most {MAX_INT:,})",
+                      "write a small whole number, e.g. 3")
             raise Invalid
         return value
 
@@ -389,6 +390,9 @@ class ListOf(T):
         ipos = value.ipos if isinstance(value, LList) else [pos] * len(value)
         out, ok, seen = [], True, {}
         for item, p in zip(value, ipos):
+            if item is REPORTED:
+                ok = False
+                continue
             try:
                 converted = self.item.convert(item, p, ctx)
             except Invalid:
@@ -460,6 +464,9 @@ class Obj(T):
                 continue
             raw, p = value[f.name], vpos.get(f.name, mpos)
             fpos[f.name] = p
+            if raw is REPORTED:  # yamlio reported it already
+                ok = False
+                continue
             if raw is None:
                 if f.nullable:
                     kwargs[f.name] = None

@@ -21,7 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Pos, Problems
-from .safety import BAD_CHAR_HINT, BAD_IN_YAML, BAD_RAW_IN_YAML, REPLACEMENT, describe_char
+from .safety import BAD_CHAR_HINT, BAD_IN_YAML, BAD_RAW_IN_YAML, describe_char
 
 #: Upper bound for the number of nodes a document may expand to through aliases.
 MAX_EXPANDED_NODES = 200_000
@@ -231,6 +231,17 @@ def _expanded_size(root: Node) -> tuple[int, bool]:
 _NOT_PARSED = object()
 
 
+class _Reported:
+    """What a value yamlio has already reported as unusable converts to: schema skips it
+    without a follow-up error (such as "'value' is empty")."""
+
+    def __repr__(self) -> str:
+        return "REPORTED"
+
+
+REPORTED = _Reported()
+
+
 class _Recursive(Exception):
     def __init__(self, node):
         self.node = node
@@ -253,7 +264,7 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
     """
     if m := BAD_RAW_IN_YAML.search(text):
         # characters both YAML readers accept but no content needs; reported where they stand,
-        # then replaced by U+FFFD (same length: the positions of everything else stay)
+        # then replaced by spaces (the positions of everything else stay; no follow-up errors)
         found = list(itertools.islice(BAD_RAW_IN_YAML.finditer(text), 6))
         for m in found[:5]:
             problems.error(_text_pos(path, text, m.start()), f"invisible control character {describe_char(m.group())}",
@@ -262,7 +273,7 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
             more = len(BAD_RAW_IN_YAML.findall(text)) - 5
             problems.error(_text_pos(path, text, found[5].start()), f"and {more:,} more such characters in this file",
                            BAD_CHAR_HINT)
-        text = BAD_RAW_IN_YAML.sub(REPLACEMENT, text)
+        text = BAD_RAW_IN_YAML.sub(" ", text)
     loader = None
     if _FastLoader is not None and not _may_nest_deeply(text):
         try:
@@ -476,11 +487,11 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                     # or an integer too long to convert (more than 4,300 digits)
                     problems.error(node_pos(path, node), _bad_value(tag, node.value, exc),
                                    "write the value without a '!!tag', as a plain number, true/false or text")
-                    return None
+                    return REPORTED
             if isinstance(value, str) and not value.isprintable() and (m := BAD_IN_YAML.search(value)):
                 problems.error(node_pos(path, node), f"invisible control character {describe_char(m.group())}",
                                BAD_CHAR_HINT)
-                value = BAD_IN_YAML.sub(REPLACEMENT, value)
+                value = BAD_IN_YAML.sub("", value)  # reported: no follow-up errors from it
             # a plain scalar's style is None in PyYAML and '' in libyaml
             if isinstance(value, str) and (style in ("|", ">") or (
                     not style and node.start_mark.line != node.end_mark.line)):
@@ -492,7 +503,7 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                 f"unsupported YAML value: {(exc.problem or '').strip()}",
                 hint=_yaml_hint(exc.problem or ""),
             )
-            return None
+            return REPORTED
     depth += 1
     # Children that are _verbatim (most values, nearly all keys) are taken without a call of
     # _convert - only where _convert would not find them too deep.
