@@ -721,6 +721,8 @@ def test_match_budget_for_the_whole_run_ends_the_closest_passage_search(tmp_path
     ("content/topics/ernte.yaml", "id: ernte-verband", "id: ereignis-erntebeginn", "content/topics/ernte.yaml:20:13: error: claim id 'ereignis-erntebeginn' is reserved"),
     ("content/topics/ernte.yaml", "id: ernte-verband", "id: die-ernte", "content/topics/ernte.yaml:20:13: error: claim id 'die-ernte' is the anchor of its topic page's title „Die Ernte“"),
     ("content/contradictions/streit.yaml", "id: erntemenge", "id: widerspruche", "content/contradictions/streit.yaml:1:7: error: contradiction id 'widerspruche' is reserved"),
+    ("content/topics/ernte.yaml", "id: ernte-gemeinde", "id: anna-beispiel", "content/topics/ernte.yaml:13:13: error: claim id 'anna-beispiel' is the anchor of the title „Anna Beispiel“ of the page of actor 'beispiel'"),
+    ("content/sources/rekordernte.yaml", "title: Testdorf meldet Rekordernte", "title: P1", "content/sources/rekordernte.yaml:2:8: error: the title's anchor 'p1' is one the source page uses"),
 ])
 def test_reserved_ids_and_generated_anchors_cannot_collide(tmp_path, rel, old, new, expected):
     proj = make_project(tmp_path)

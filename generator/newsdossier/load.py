@@ -25,10 +25,6 @@ def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
                           fix_link="replace the link by the file itself", fix_size="split it into several files")
 
 
-def content_files(content: Path) -> list[Path]:
-    return sorted(p for p in content.rglob("*") if p.is_file())
-
-
 #: the kinds of things that have ids (the dossier itself has none)
 ID_KINDS = ("source", "topic", "claim", "event", "actor", "series", "figure", "contradiction", "term")
 

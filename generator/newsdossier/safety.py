@@ -239,10 +239,11 @@ def check_ids(d, ids: dict[str, dict[str, Pos]], problems: Problems) -> None:
                 if claim.id == anchor:
                     problems.error(claim.at("id"), f"claim id '{claim.id}' is the anchor of its topic page's title "
                                    f"„{topic.title}“", "choose another id for the claim, or retitle the topic")
-    for actor in d.actors.values():
-        anchor = heading_anchor(actor.name)
-        for claim in d.claims.values():
-            if claim.id == anchor and actor.id in claim.by:
+    anchors = {a.id: heading_anchor(a.name) for a in d.actors.values()}
+    for claim in d.claims.values():
+        for aid in claim.by:
+            if anchors.get(aid) == claim.id:
+                actor = d.actors[aid]
                 problems.error(claim.at("id"), f"claim id '{claim.id}' is the anchor of the title „{actor.name}“ of "
                                f"the page of actor '{actor.id}', where the claim is shown",
                                "choose another id for the claim")
@@ -277,13 +278,11 @@ def check_citation_budget(d, problems: Problems) -> None:
     statement showing more than MAX_CITATIONS_PER_STATEMENT citations, and a site showing more
     than MAX_CITATIONS_SHOWN. YAML aliases repeat whole subtrees cheaply (the file stays small,
     its expansion is bounded separately); these bounds keep the pages they become small."""
-    from .article import normalize
-
     def own_duplicates(owner) -> None:
         seen: set = set()
         repeated = []
         for c in owner.cite:
-            key = (c.source, normalize(c.quote))
+            key = (c.source, c.quote)  # what an alias repeats is the very same text
             if key in seen:
                 repeated.append(c)
             seen.add(key)
