@@ -195,7 +195,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_serve(self, server, *, config, builder):
         # also after a folder was moved away and back
-        watch_folders(server, self.root, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
+        watch_folders(server, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))

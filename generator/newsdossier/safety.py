@@ -441,36 +441,49 @@ def only_generated(files, config):
     return files
 
 
-def watch_folders(server, root: Path, folders: list[Path]) -> None:
+def watch_folders(server, folders: list[Path], interval: float = 0.5) -> None:
     """Watch each folder, and keep watching it after it was moved or deleted and came back:
-    MkDocs' watcher stops for good when its folder disappears. The project folder itself is
-    watched (not its subfolders) for a folder of these names appearing again."""
-    import watchdog.events
+    MkDocs' watcher stops for good when its folder disappears. A background thread looks every
+    ``interval`` seconds (while the server's watcher runs) for a folder that exists again but
+    whose watcher has stopped, watches it anew and asks for a rebuild."""
+    import threading
+    import time
 
-    wanted = {os.path.abspath(f) for f in folders}
-    for path in sorted(wanted):
+    wanted = [os.path.abspath(f) for f in folders]
+    for path in wanted:
         if os.path.isdir(path):
             server.watch(path)
-
-    def rewatch(event) -> None:
-        paths = {getattr(event, "src_path", ""), getattr(event, "dest_path", "")}
-        for path in wanted & {os.path.abspath(p) for p in paths if p}:
-            if not os.path.isdir(path):
-                continue
-            if path in server._watched_paths:
-                try:
-                    server.unwatch(path)
-                except (KeyError, ValueError, RuntimeError):
-                    server._watched_paths.pop(path, None)
-                    server._watch_refs.pop(path, None)
-            server.watch(path)
-            with server._rebuild_cond:  # what MkDocs' own callback does: rebuild
-                server._want_rebuild = True
-                server._rebuild_cond.notify_all()
-
     observer = getattr(server, "observer", None)
-    if observer is None:  # not MkDocs' LiveReloadServer
+    if observer is None or not hasattr(server, "_watch_refs"):  # not MkDocs' LiveReloadServer
         return
-    handler = watchdog.events.FileSystemEventHandler()
-    handler.on_any_event = rewatch
-    observer.schedule(handler, str(root), recursive=False)
+
+    def alive(path: str) -> bool:
+        watch = server._watch_refs.get(path)
+        emitter = getattr(observer, "_emitter_for_watch", {}).get(watch) if watch is not None else None
+        return emitter is not None and emitter.is_alive()
+
+    def rewatch(path: str) -> None:
+        if path in server._watched_paths:
+            try:
+                server.unwatch(path)
+            except (KeyError, ValueError, RuntimeError):
+                server._watched_paths.pop(path, None)
+                server._watch_refs.pop(path, None)
+        server.watch(path)
+        with server._rebuild_cond:  # what MkDocs' own callback does: rebuild
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+
+    def loop() -> None:
+        started = False
+        while not getattr(server, "_shutdown", False):
+            if observer.is_alive():
+                started = True
+                for path in wanted:
+                    if os.path.isdir(path) and not alive(path):
+                        rewatch(path)
+            elif started:  # the watcher was stopped: so is the server
+                return
+            time.sleep(interval)
+
+    threading.Thread(target=loop, name="dossier-rewatch", daemon=True).start()

@@ -347,7 +347,7 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
                 problems.error(*problem)
                 return None
         problems.extend(found)
-        return value
+        return None if value is REPORTED else value
     finally:
         loader.dispose()
 
@@ -430,7 +430,6 @@ def _yaml_hint(message: str) -> str:
     return "check quotes, colons and indentation around this position"
 
 
-_QUOTED = ("'", '"')
 _FLOAT = "tag:yaml.org,2002:float"
 _GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -541,6 +540,8 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                 key = knode.value
             else:
                 key = _convert(loader, knode, path, problems, depth)
+                if key is REPORTED:
+                    continue
                 if not isinstance(key, str):
                     key = str(key)
             if key in out:
