@@ -389,6 +389,8 @@ def markdown_problem(text: str) -> tuple[int, str, str] | None:
     HTML that could run code or make a reader's browser contact another site: a link target
     with a scheme other than http(s)/mailto, a protocol-relative target ('//x', '/\\\\x'), an
     image. Judged on the HTML the renderer makes, so every Markdown spelling of a link counts."""
+    if "[" not in text and "<" not in text:  # no link, reference or image without them
+        return None
     from html.parser import HTMLParser
 
     from .render import render_markdown
