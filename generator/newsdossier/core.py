@@ -10,6 +10,7 @@ from pathlib import Path
 from .errors import Problem
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
+from .history import CHANGES_PAGE
 from .index import Index
 from .load import load
 from .model import Dossier
@@ -92,4 +93,6 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
+        if options is not None and options.history is not None and options.history.history is not None:
+            result.nav.append({"Was ist neu": CHANGES_PAGE})
     return result

@@ -22,6 +22,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.utils import meta as mkdocs_meta
 
+from . import history
 from .core import Result, build
 from .errors import ContentError
 from .forked import can_fork
@@ -42,6 +43,10 @@ class DossierConfig(base.Config):
     #: their front matter past MkDocs' YAML parser (``split_front_matter``); same output,
     #: off only to compare the two paths in tests
     fast_html = c.Type(bool, default=True)
+    #: the content's git history (dates, "Was ist neu", feed): "auto" uses it when there is one
+    #: (an info line otherwise), "required" makes a missing history a warning, "off" ignores it
+    #: (YAML reads a bare off/on as false/true: taken as "off"/"auto")
+    history = c.Choice(("auto", "required", "off", False, True), default="auto")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -61,6 +66,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.search_jobs: ParallelSearch | None = None
         #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
         self.unscanned: dict[str, tuple] = {}
+        self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -77,7 +83,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         custom = getattr(config.theme, "custom_dir", None)
         if custom and (Path(custom) / "dossier").is_dir():
             dirs.append(Path(custom) / "dossier")
-        return Options(use_directory_urls=config.use_directory_urls, preview=preview, template_dirs=dirs)
+        hist = history.for_build(self.root, self.config.content_dir, self.config.history, config.site_name,
+                                 config.site_url, log)
+        return Options(use_directory_urls=config.use_directory_urls, preview=preview, template_dirs=dirs, history=hist)
 
     def on_pre_build(self, *, config) -> None:
         self.raw_blocks.clear()  # a rebuild after a failed one starts clean (mkdocs serve)
@@ -110,6 +118,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if split is not None:
                 text, self.front[uri] = split
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
+        self.feed = history.FEED_PATH in self.result.assets
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
         # The files hold the page texts now; the dossier model (located YAML, articles, index)
@@ -177,6 +186,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if self.search_jobs is not None:
             self.search_jobs.close()
             self.search_jobs = None
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return history.link_feed(output, page.url) if self.feed else output
 
     def on_post_build(self, *, config) -> None:
         self._stop_search_jobs()
