@@ -40,6 +40,7 @@ import re
 import subprocess
 import uuid
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -48,6 +49,7 @@ from rapidfuzz import fuzz
 
 from . import schema
 from .errors import Problems
+from .forked import can_fork, run_beside
 from .suggest import did_you_mean
 from .yamlio import load_yaml
 
@@ -476,7 +478,8 @@ def _apply(root: Path, content_dir: str, prefix: str, state: _State, log, notice
     needed = sorted({blob for *_, files in log for path, blob in files if blob and path.startswith(base)
                      and kind_of(path[len(base):])})
     blobs = _blobs(root, needed)
-    parsed: dict[tuple[str, str], dict | None] = {}
+    parsed = _parse_all(content_dir, [(blob, path[len(base):]) for *_, files in log for path, blob in files
+                                      if blob and path.startswith(base) and kind_of(path[len(base):])], blobs)
     view = state.view()
     commits: list[Commit] = []
     for sha, ct, iso, trailer_text, files in log:
@@ -492,10 +495,7 @@ def _apply(root: Path, content_dir: str, prefix: str, state: _State, log, notice
             if not blob:
                 state.files.pop(rel, None)
                 continue
-            pkey = (blob, rel)
-            if pkey not in parsed:
-                parsed[pkey] = _parse_blob(kind, f"{content_dir}/{rel}", blobs.get(blob, b""))
-            facts = parsed[pkey]
+            facts = parsed[(blob, rel)]
             if facts is None:
                 continue  # unreadable at this commit: keep what it said before
             state.files[rel] = facts
@@ -515,6 +515,26 @@ def _apply(root: Path, content_dir: str, prefix: str, state: _State, log, notice
         commits.append(Commit(sha, ct, iso, t.get("note", ""), t.get("correction", ""),
                               [x for x in re.split(r"[,\s]+", t.get("about", "")) if x], t.get("log", "").lower(), changes))
     return commits
+
+
+#: From this many file versions on, a forked child parses part of them (see _parse_all).
+PARALLEL_MIN_BLOBS = 40
+
+
+def _parse_all(content_dir: str, wanted: list[tuple[str, str]], blobs: dict[str, bytes]) -> dict[tuple[str, str], dict | None]:
+    """Facts of every (blob, path) once. Parsing is most of a first read (about 10 ms per
+    version of a topic file); from PARALLEL_MIN_BLOBS on a forked child takes every second
+    one (by size), as load() does with the content."""
+    tasks = sorted(set(wanted), key=lambda t: (-len(blobs.get(t[0], b"")), t))
+
+    def parse(items):
+        return [_parse_blob(kind_of(rel) or "", f"{content_dir}/{rel}", blobs.get(blob, b"")) for blob, rel in items]
+
+    if len(tasks) >= PARALLEL_MIN_BLOBS and can_fork():
+        mine_t, theirs_t = tasks[0::2], tasks[1::2]
+        mine, theirs = run_beside(lambda: parse(theirs_t), lambda: parse(mine_t), "reading the history")
+        return {**dict(zip(mine_t, mine)), **dict(zip(theirs_t, theirs))}
+    return dict(zip(tasks, parse(tasks)))
 
 
 def read(root: Path, content_dir: str = "content", cache: bool = True) -> History:
@@ -591,7 +611,7 @@ def fallback_date(root: Path, content_dir: str) -> dt.date | None:
     return dt.datetime.fromtimestamp(newest, dt.timezone.utc).date() if newest else None
 
 
-# --- what the pages show ---------------------------------------------------------------------
+# --- the feed --------------------------------------------------------------------------------
 
 def feed_uuid(text: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, text)}"
@@ -637,6 +657,7 @@ class Input:
     site_url: str | None = None
 
 
+@lru_cache(maxsize=4096)
 def german_date(d: dt.date) -> str:
     from babel.dates import format_date
 
@@ -652,6 +673,7 @@ class View:
         self.inp, self.d, self.ix, self.r = inp, d, ix, r
         self.h = inp.history if inp else None
         self.changed: dict[str, Commit] = {}        # key -> last commit changing it (wording too)
+        self.where: dict[str, str] = {}             # key -> its topic or series at that change
         self.logged: dict[str, Commit] = {}         # key -> last commit with a logged change
         self.since: dict[str, Commit] = {}          # key -> commit that (last) added it
         self.statuses: dict[str, list[tuple[str, Commit]]] = {}
@@ -672,6 +694,7 @@ class View:
             logged = {id(x) for x in c.logged()}
             for ch in c.changes:
                 self.changed[ch.key] = c
+                self.where[ch.key] = ch.where
                 if id(ch) in logged:
                     self.logged[ch.key] = c
                 if ch.what == "added":
@@ -769,11 +792,7 @@ class View:
         return PAGES["home"]
 
     def _where(self, key: str) -> str:
-        c = self.changed.get(key)
-        for ch in reversed(c.changes) if c else ():
-            if ch.key == key:
-                return ch.where
-        return ""
+        return self.where.get(key, "")
 
     # --- dates -----------------------------------------------------------------------------
     def page_dates(self) -> dict[str, dt.date]:
@@ -931,6 +950,22 @@ class View:
     @staticmethod
     def anchor(c: Commit) -> str:
         return f"aenderung-{c.sha[:12]}"
+
+    #: a commit with more logged changes than this (the dossier's first commit, an import) is
+    #: shown as counts per kind of change, not item by item
+    LIST_MAX = 60
+
+    @staticmethod
+    def summary(items: list[Change]) -> list[tuple[Change, int]]:
+        """One change of each kind (what, item kind, field) with how many there are."""
+        seen: dict[tuple[str, str, str], list] = {}
+        for ch in items:
+            k = (ch.what, ch.kind, ch.field)
+            if k in seen:
+                seen[k][1] += 1
+            else:
+                seen[k] = [ch, 1]
+        return [(ch, n) for ch, n in seen.values()]
 
     def entries(self) -> list[Commit]:
         return self.h.entries() if self.h else []
