@@ -61,12 +61,13 @@ def run_measured(cmd: list[str], timeout: float | None = None, cwd: Path | None 
                 proc.kill()
                 os.wait4(proc.pid, 0)
                 proc.returncode = -9
-                return {"seconds": None, "timeout": True, "rc": None, "peak_mib": None, "out": "", "err": ""}
+                return {"seconds": None, "timeout": True, "rc": None, "peak_mib": None, "cpu": None, "out": "", "err": ""}
             time.sleep(0.01)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         fout.seek(0), ferr.seek(0)
         return {"seconds": wall, "timeout": False, "rc": proc.returncode, "peak_mib": usage.ru_maxrss / 1024,
+                "cpu": usage.ru_utime + usage.ru_stime,
                 "out": fout.read(), "err": ferr.read()}
 
 
@@ -140,9 +141,9 @@ def worker(args: list[str]) -> int:
         from newsdossier import history
 
         proj, use_cache = Path(args[1]), args[2] == "cache"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         h = history.read(proj, "content", cache=use_cache)
-        print(json.dumps({"seconds": time.perf_counter() - t0, "commits": len(h.commits),
+        print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "commits": len(h.commits),
                           "entries": len(h.entries()), "changes": sum(len(c.changes) for c in h.commits)}))
         return 0
     raise SystemExit(f"unknown worker {kind}")
@@ -316,7 +317,7 @@ def bench_history(label: str, proj: Path, commits: int, runs: int, work: Path, l
     cfg = proj / "mkdocs.yml"
     on_text = cfg.read_text(encoding="utf-8")
     off_text = on_text.replace("  - dossier\n", "  - dossier:\n      history: off\n")
-    builds: dict[str, list[float]] = {"on": [], "off": []}
+    builds: dict[str, list[float]] = {"on": [], "off": [], "on_cpu": [], "off_cpu": []}
     for i in range(runs):
         for mode, text in (("off", off_text), ("on", on_text)):
             cfg.write_text(text, encoding="utf-8")
@@ -325,24 +326,28 @@ def bench_history(label: str, proj: Path, commits: int, runs: int, work: Path, l
             if r["rc"] != 0:
                 raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
             builds[mode].append(r["seconds"])
+            builds[f"{mode}_cpu"].append(r["cpu"])
             shutil.rmtree(site, ignore_errors=True)
     cfg.write_text(on_text, encoding="utf-8")
     out = {"label": label, "commits": commits, "logged": first["entries"], "changes": first["changes"],
            "cold_s": median(cold), "warm_s": median(warm), "incremental_s": median(incremental),
            "build_on_s": median(builds["on"]), "build_off_s": median(builds["off"]),
+           "build_on_cpu": median(builds["on_cpu"]), "build_off_cpu": median(builds["off_cpu"]),
            "runs": {"cold": cold, "warm": warm, "incremental": incremental, **builds}}
     log(f"  history ({label}): first read {out['cold_s']:.3f} s, from cache {out['warm_s']:.3f} s, after one more "
-        f"commit {out['incremental_s']:.3f} s; build {out['build_on_s']:.2f} s with, {out['build_off_s']:.2f} s without")
+        f"commit {out['incremental_s']:.3f} s; build {out['build_on_s']:.2f} s with, {out['build_off_s']:.2f} s without "
+        f"(CPU {out['build_on_cpu']:.2f} s / {out['build_off_cpu']:.2f} s)")
     return out
 
 
 def history_table(rows: list[dict]) -> str:
-    lines = ["| history | commits | changes | log entries | first read | from cache | one more commit | build with history | without | added |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| history | commits | changes | log entries | first read | from cache | one more commit | build with history | without | added | added CPU |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for h in rows:
         lines.append(f"| {h['label']} | {h['commits']:,} | {h['changes']:,} | {h['logged']:,} | {fmt(h['cold_s'], digits=3)} | "
                      f"{fmt(h['warm_s'], digits=3)} | {fmt(h['incremental_s'], digits=3)} | {fmt(h['build_on_s'])} | "
-                     f"{fmt(h['build_off_s'])} | {fmt(h['build_on_s'] - h['build_off_s'])} |")
+                     f"{fmt(h['build_off_s'])} | {fmt(h['build_on_s'] - h['build_off_s'])} | "
+                     f"{fmt(h['build_on_cpu'] - h['build_off_cpu'])} |")
     return "\n".join(lines)
 
 

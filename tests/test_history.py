@@ -276,3 +276,22 @@ def test_semantic_diff_ignores_formatting():
     assert history.facts_of("topic", "t", ["not", "a", "mapping"]) == {}
     assert history.facts_of("event", "e", [{"id": ["x"]}, None, {"id": "ok", "date": {"a": 1}}]) == {
         "event:ok": {"date": "", "title": "", "text": "", "cite": []}}
+
+
+def test_merged_branch_counts_as_its_merge_and_cache_stays_right(proj):
+    git(proj, "checkout", "-q", "-b", "recherche")
+    edit(proj, TOPIC, "status: umstritten", "status: berichtet")
+    commit(proj, "Zweig\n\nDossier-Notiz: auf dem Zweig", "2026-04-05T10:00:00+02:00")
+    on_branch = history.read(proj, "content")  # the cache now stands at the branch's head
+    assert on_branch.commits[-1].note == "auf dem Zweig"
+    git(proj, "checkout", "-q", "main")
+    edit(proj, "content/events/chronik.yaml", "title: ", "title: Neu: ", )
+    commit(proj, "Hauptlinie", "2026-04-06T10:00:00+02:00")
+    git(proj, "merge", "-q", "--no-ff", "-m", "Zweig übernommen\n\nDossier-Notiz: übernommen", "recherche",
+        date="2026-04-07T10:00:00+02:00")
+    merged = history.read(proj, "content")
+    assert merged == history.read(proj, "content", cache=False)
+    last = merged.commits[-1]
+    assert last.note == "übernommen"
+    assert [(c.what, c.old, c.new) for c in last.changes] == [("status", "umstritten", "berichtet")]
+    assert "auf dem Zweig" not in [c.note for c in merged.commits]

@@ -538,32 +538,43 @@ def _parse_all(content_dir: str, wanted: list[tuple[str, str]], blobs: dict[str,
 
 
 def read(root: Path, content_dir: str = "content", cache: bool = True) -> History:
-    """The history of content_dir up to HEAD; raises Unavailable when there is none."""
+    """The history of content_dir up to HEAD; raises Unavailable when there is none.
+
+    Cached in CACHE_DIR: ``<key>.json`` holds the result for one HEAD (all a build needs),
+    ``<key>.state.json`` the facts of every content file at that HEAD, from which a later
+    HEAD continues when the cached one lies on its first-parent line."""
     root = Path(root)
     head, prefix = repo_state(root)
-    cache_file = root / CACHE_DIR / (hashlib.sha1(f"{prefix}{content_dir}".encode()).hexdigest()[:16] + ".json")
+    base = root / CACHE_DIR / hashlib.sha1(f"{prefix}{content_dir}".encode()).hexdigest()[:16]
+    cache_file, state_file = base.with_suffix(".json"), base.with_suffix(".state.json")
     cached = _read_cache(cache_file) if cache else None
     if cached is not None and cached["head"] == head:
         return _history_of(cached)
     state, commits, notices, since = _State(), [], [], None
-    if cached is not None and _is_ancestor(root, cached["head"], head):
-        state = _State({p: f for p, f in cached["files"].items()})
-        commits = [_commit_of(c) for c in cached["commits"]]
-        notices = list(cached["notices"])
-        since = cached["head"]
+    if cached is not None and _continues(root, cached["head"], head):
+        saved = _read_cache(state_file)
+        if saved is not None and saved["head"] == cached["head"]:
+            state = _State(saved["files"])
+            commits = [_commit_of(c) for c in cached["commits"]]
+            notices = list(cached["notices"])
+            since = cached["head"]
     pathspec = f":(top){prefix}{content_dir.strip('/')}"
     commits += _apply(root, content_dir, prefix, state, _log(root, pathspec, since), notices)
-    data = {"version": CACHE_VERSION, "head": head, "files": state.files,
-            "commits": [asdict(c) for c in commits], "notices": notices}
     if cache:
-        _write_cache(cache_file, data)
+        _write_cache(state_file, {"version": CACHE_VERSION, "head": head, "files": state.files})
+        _write_cache(cache_file, {"version": CACHE_VERSION, "head": head, "commits": [asdict(c) for c in commits],
+                                  "notices": notices})
     return History(head, commits, notices)
 
 
-def _is_ancestor(root: Path, old: str, new: str) -> bool:
-    r = subprocess.run(["git", "-C", str(root), "merge-base", "--is-ancestor", old, new], capture_output=True,
-                       timeout=30, check=False)
-    return r.returncode == 0
+def _continues(root: Path, old: str, new: str) -> bool:
+    """Whether old lies on new's first-parent line (then old..new, first parents only, is
+    exactly what happened since)."""
+    try:
+        line = _git(root, "rev-list", "--first-parent", "--reverse", f"{old}..{new}").decode().split()
+        return bool(line) and _git(root, "rev-parse", f"{line[0]}^1").decode().strip() == old
+    except Unavailable:
+        return False
 
 
 def _read_cache(path: Path) -> dict | None:

@@ -134,7 +134,13 @@ def main(out: Path) -> None:
                         path = out / f"was-ist-neu-{size}-{scheme_name}.png"
                         page.screenshot(path=str(path))
                         print(path)
-                        page.goto(base + "themen/truppenstaerke/#pentagon-10000", wait_until="load")
+                        page.goto(base + "themen/truppenstaerke/", wait_until="load")
+                        if scheme == "light":  # the correction under the page title
+                            page.evaluate("document.querySelector('.dossier-pagehistory').scrollIntoView({block: 'start'}); window.scrollBy(0, -90)")
+                            page.wait_for_timeout(300)
+                            path = out / f"korrektur-{size}-{scheme_name}.png"
+                            page.screenshot(path=str(path))
+                            print(path)
                         page.evaluate("document.getElementById('pentagon-10000').scrollIntoView({block: 'start'}); window.scrollBy(0, -70)")
                         page.wait_for_timeout(300)
                         path = out / f"aussage-verlauf-{size}-{scheme_name}.png"
