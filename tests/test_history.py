@@ -295,3 +295,12 @@ def test_merged_branch_counts_as_its_merge_and_cache_stays_right(proj):
     assert last.note == "übernommen"
     assert [(c.what, c.old, c.new) for c in last.changes] == [("status", "umstritten", "berichtet")]
     assert "auf dem Zweig" not in [c.note for c in merged.commits]
+
+
+def test_control_characters_in_history_do_not_break_the_feed(proj):
+    edit(proj, TOPIC, "status: umstritten", "status: berichtet")
+    commit(proj, "x\n\nDossier-Notiz: mit \x01Steuer\x1bzeichen", "2026-04-08T10:00:00+02:00")
+    site = build_project(proj)
+    feed = feedparser.parse((site / "was-ist-neu.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert "mit Steuerzeichen" in feed.entries[0].content[0].value

@@ -234,7 +234,7 @@ def parse_trailers(text: str, sha: str, notices: list[str]) -> dict[str, str]:
         if not sep:
             continue
         name = key.strip().lower()
-        value = " ".join(value.split())
+        value = _s(value)
         if name in TRAILERS:
             what = TRAILERS[name]
             found[what] = f"{found[what]} {value}".strip() if what in found else value
@@ -265,11 +265,16 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
+#: characters XML 1.0 (the feed) cannot carry; an old file version or a commit message may
+#: hold them (today's content is checked, its history is not)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
 def _s(v) -> str:
     """A scalar as normalised text (whitespace folded); anything else as ''."""
     if v is None or isinstance(v, (dict, list)):
         return ""
-    return " ".join(str(v).split())
+    return " ".join(_NOT_XML.sub("", str(v)).split())
 
 
 def _list(v) -> list:
@@ -593,8 +598,8 @@ def _write_cache(path: Path, data: dict) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only checkout: no cache, same result
+    except (OSError, ValueError):
+        pass  # a read-only checkout (or a path git stores in another encoding): no cache, same result
 
 
 def _commit_of(c: dict) -> Commit:
@@ -949,6 +954,13 @@ class View:
             return parse(value).german()
         except (EDTFError, ValueError):
             return value
+
+    @staticmethod
+    def shows_texts(ch: Change) -> bool:
+        """Whether the old and the new text are shown (short plain-text fields, not the
+        Markdown lead or method)."""
+        return (ch.what == "text" and ch.field in ("text", "title", "name", "term", "definition", "role", "note", "summary")
+                and ch.old is not None and ch.new is not None)
 
     @staticmethod
     def status_label(key: str | None) -> str:
