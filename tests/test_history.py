@@ -304,3 +304,39 @@ def test_control_characters_in_history_do_not_break_the_feed(proj):
     feed = feedparser.parse((site / "was-ist-neu.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
     assert "mit Steuerzeichen" in feed.entries[0].content[0].value
+
+
+def test_item_by_item_parsing_gives_the_facts_of_a_whole_parse(tmp_path):
+    """_chunked_facts (each '- id:' item parsed once per distinct text) equals facts_of() of the
+    whole file, on the fixtures and a synthetic dossier; odd shapes fall back (None)."""
+    import sys
+
+    from newsdossier.errors import Problems
+    from newsdossier.yamlio import load_yaml
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from corpus import write_corpus
+
+    write_corpus(tmp_path / "syn", 12, seed=3)
+    chunked = 0
+    for root in (Path(__file__).parent / "fixtures" / "mini" / "content", tmp_path / "syn" / "content"):
+        for p in sorted(root.rglob("*.yaml")):
+            rel = p.relative_to(root).as_posix()
+            kind = history.kind_of(rel)
+            if kind is None:
+                continue
+            text = p.read_text(encoding="utf-8")
+            facts = history._chunked_facts(kind, p.stem, text, rel, {})
+            if facts is not None:
+                chunked += 1
+                assert facts == history.facts_of(kind, p.stem, load_yaml(text, rel, Problems())), rel
+    assert chunked >= 10
+    # items not directly under 'claims:', anchors, a '- id:' inside a text: the whole file is parsed
+    odd = "title: T\nlead: |\n  - id: nicht-echt\nsections:\n  - title: S\n    claims:\n      - id: a\n        text: x\n"
+    assert history._chunked_facts("topic", "t", odd, "t.yaml", {}) is None
+    assert history._chunked_facts("event", "e", "- id: a\n  title: &x T\n- id: b\n  title: *x\n", "e.yaml", {}) is None
+    memo: dict = {}
+    two = "- id: a\n  title: A\n- id: b\n  title: B\n"
+    assert history._chunked_facts("event", "e", two, "e.yaml", memo) == history.facts_of("event", "e", [
+        {"id": "a", "title": "A"}, {"id": "b", "title": "B"}])
+    assert ("event", "- id: b\n  title: B\n") in memo  # the second version parses only what changed

@@ -320,51 +320,129 @@ def facts_of(kind: str, stem: str, doc) -> dict[str, dict]:
                                     "known": _texts(doc.get("known")), "unclear": _texts(doc.get("unclear"))}
             for sec in _list(doc.get("sections")):
                 for c in _list(sec.get("claims")) if isinstance(sec, dict) else []:
-                    if isinstance(c, dict) and _s(c.get("id")):
-                        out.setdefault(f"claim:{_s(c.get('id'))}", {
-                            "text": _s(c.get("text")), "status": _s(c.get("status")), "by": _strs(c.get("by")),
-                            "cite": _cites(c.get("cite")), "stated": _date(c.get("stated")),
-                            "note": _s(c.get("note")), "topic": stem})
+                    _add_item(out, kind, c, stem, "")
         else:
             out[f"series:{stem}"] = {"title": _s(doc.get("title")), "unit": _s(doc.get("unit"))}
             for f in _list(doc.get("figures")):
-                if isinstance(f, dict) and _s(f.get("id")):
-                    out.setdefault(f"figure:{_s(f.get('id'))}", {
-                        "value": _s(f.get("value")), "qualifier": _s(f.get("qualifier")) or "exact",
-                        "by": _s(f.get("by")), "stated": _date(f.get("stated")), "cite": _cites(f.get("cite")),
-                        "note": _s(f.get("note")), "series": stem, "unit": _s(doc.get("unit"))})
+                _add_item(out, kind, f, stem, _s(doc.get("unit")))
         return out
     for item in _list(doc):
-        if not isinstance(item, dict) or not _s(item.get("id")):
-            continue
-        key = f"{kind}:{_s(item.get('id'))}"
-        if kind == "event":
-            f = {"date": _date(item.get("date")), "title": _s(item.get("title")), "text": _s(item.get("text")),
-                 "cite": _cites(item.get("cite"))}
-        elif kind == "actor":
-            f = {"name": _s(item.get("name")), "role": _s(item.get("role"))}
-        elif kind == "contradiction":
-            f = {"title": _s(item.get("title")), "summary": _s(item.get("summary")), "sides": _texts(item.get("sides"))}
-        elif kind == "term":
-            f = {"term": _s(item.get("term")), "definition": _s(item.get("definition"))}
-        else:
-            continue
-        out.setdefault(key, f)
+        _add_item(out, kind, item, stem, "")
     return out
 
 
-def _parse_blob(kind: str, rel: str, data: bytes) -> dict[str, dict] | None:
+def _add_item(out: dict[str, dict], kind: str, item, stem: str, unit: str) -> None:
+    """The facts of one list item of a file of this kind (a claim of a topic, a figure of a
+    series, an event, …); the first of an id wins, as in the loader."""
+    if not isinstance(item, dict) or not _s(item.get("id")):
+        return
+    ident = _s(item.get("id"))
+    if kind == "topic":
+        key, f = f"claim:{ident}", {
+            "text": _s(item.get("text")), "status": _s(item.get("status")), "by": _strs(item.get("by")),
+            "cite": _cites(item.get("cite")), "stated": _date(item.get("stated")), "note": _s(item.get("note")),
+            "topic": stem}
+    elif kind == "series":
+        key, f = f"figure:{ident}", {
+            "value": _s(item.get("value")), "qualifier": _s(item.get("qualifier")) or "exact", "by": _s(item.get("by")),
+            "stated": _date(item.get("stated")), "cite": _cites(item.get("cite")), "note": _s(item.get("note")),
+            "series": stem, "unit": unit}
+    elif kind == "event":
+        key, f = f"event:{ident}", {"date": _date(item.get("date")), "title": _s(item.get("title")),
+                                    "text": _s(item.get("text")), "cite": _cites(item.get("cite"))}
+    elif kind == "actor":
+        key, f = f"actor:{ident}", {"name": _s(item.get("name")), "role": _s(item.get("role"))}
+    elif kind == "contradiction":
+        key, f = f"contradiction:{ident}", {"title": _s(item.get("title")), "summary": _s(item.get("summary")),
+                                            "sides": _texts(item.get("sides"))}
+    elif kind == "term":
+        key, f = f"term:{ident}", {"term": _s(item.get("term")), "definition": _s(item.get("definition"))}
+    else:
+        return
+    out.setdefault(key, f)
+
+
+def _parse_blob(kind: str, rel: str, data: bytes, memo: dict | None = None) -> dict[str, dict] | None:
     """Facts of a file's text, or None when it cannot be read (a broken commit: the item
     states before it are kept, so one bad commit does not look like a removal)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if memo is not None:
+        facts = _chunked_facts(kind, Path(rel).stem, text, rel, memo)
+        if facts is not None:
+            return facts
     problems = Problems()
     doc = load_yaml(text, rel, problems)
     if problems.all() and doc is None:
         return None
     return facts_of(kind, Path(rel).stem, doc)
+
+
+_ITEM_START = re.compile(r"( *)- id:[ \t]")
+#: the key whose list holds a file's items, for the kinds whose items are nested
+_ITEMS_KEY = {"topic": re.compile(r" *(?:- +)?claims:[ \t]*(?:#.*)?"), "series": re.compile(r" *(?:- +)?figures:[ \t]*(?:#.*)?")}
+_LIST_KINDS = ("event", "actor", "contradiction", "term")
+
+
+def _chunked_facts(kind: str, stem: str, text: str, rel: str, memo: dict) -> dict[str, dict] | None:
+    """facts_of() of the text, with each item ("- id: …" and the lines indented under it)
+    parsed on its own, and every distinct item text and remaining file text parsed only once
+    per read (memo). Consecutive versions of a file differ in an item or two, so a history of
+    N versions of a 70-claim topic costs about one full parse plus N small ones instead of N
+    full parses. None when the file is not of the plain shape this relies on (anchors, tabs,
+    items not directly under 'claims:'/'figures:' or at the top of a list file, an item that
+    does not parse as one mapping): the caller parses the whole file then."""
+    if kind not in _ITEMS_KEY and kind not in _LIST_KINDS or "&" in text or "<<" in text or "\t" in text:
+        return None
+    lines = text.split("\n")
+    skeleton: list[str] = []
+    items: list = []
+    last = None  # the last line of the skeleton with content
+    i, n = 0, len(lines)
+    while i < n:
+        m = _ITEM_START.match(lines[i])
+        if m is None:
+            skeleton.append(lines[i])
+            stripped = lines[i].strip()
+            if stripped and not stripped.startswith("#"):
+                last = lines[i]
+            i += 1
+            continue
+        k = len(m.group(1))
+        if kind in _ITEMS_KEY:
+            if last is None or not _ITEMS_KEY[kind].fullmatch(last) or len(last) - len(last.lstrip(" -")) > k:
+                return None
+        elif k != 0 or last is not None:
+            return None
+        j = i + 1
+        while j < n and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) > k):
+            j += 1
+        chunk = "\n".join(line[k:] for line in lines[i:j])
+        item = memo.get((kind, chunk))
+        if item is None:
+            doc = load_yaml(chunk, rel, Problems())
+            item = doc[0] if isinstance(doc, list) and len(doc) == 1 and isinstance(doc[0], dict) else False
+            memo[(kind, chunk)] = item
+        if item is False:
+            return None
+        items.append(item)
+        i = j
+    rest = "\n".join(skeleton)
+    doc = memo.get((kind, rest))
+    if doc is None:
+        problems = Problems()
+        doc = load_yaml(rest, rel, problems)
+        doc = False if problems.all() else doc
+        memo[(kind, rest)] = doc
+    if doc is False or (kind in _LIST_KINDS and doc is not None) or (kind in _ITEMS_KEY and not isinstance(doc, dict)):
+        return None
+    out = facts_of(kind, stem, doc) if kind in _ITEMS_KEY else {}
+    unit = _s(doc.get("unit")) if kind == "series" else ""
+    for item in items:
+        _add_item(out, kind, item, stem, unit)
+    return out
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -530,13 +608,25 @@ def _parse_all(content_dir: str, wanted: list[tuple[str, str]], blobs: dict[str,
     """Facts of every (blob, path) once. Parsing is most of a first read (about 10 ms per
     version of a topic file); from PARALLEL_MIN_BLOBS on a forked child takes every second
     one (by size), as load() does with the content."""
-    tasks = sorted(set(wanted), key=lambda t: (-len(blobs.get(t[0], b"")), t))
+    tasks = sorted(set(wanted), key=lambda t: (t[1], t))
 
     def parse(items):
-        return [_parse_blob(kind_of(rel) or "", f"{content_dir}/{rel}", blobs.get(blob, b"")) for blob, rel in items]
+        memo: dict = {}  # item texts seen in earlier versions (see _chunked_facts)
+        return [_parse_blob(kind_of(rel) or "", f"{content_dir}/{rel}", blobs.get(blob, b""), memo) for blob, rel in items]
 
     if len(tasks) >= PARALLEL_MIN_BLOBS and can_fork():
-        mine_t, theirs_t = tasks[0::2], tasks[1::2]
+        # every version of a file in the same process (they share item texts); files dealt
+        # out by size, largest first, to the process with less so far
+        sizes: dict[str, int] = {}
+        for blob, rel in tasks:
+            sizes[rel] = sizes.get(rel, 0) + len(blobs.get(blob, b""))
+        load = [0, 0]
+        side: dict[str, int] = {}
+        for rel in sorted(sizes, key=lambda r: (-sizes[r], r)):
+            side[rel] = 0 if load[0] <= load[1] else 1
+            load[side[rel]] += sizes[rel]
+        mine_t = [t for t in tasks if side[t[1]] == 0]
+        theirs_t = [t for t in tasks if side[t[1]] == 1]
         mine, theirs = run_beside(lambda: parse(theirs_t), lambda: parse(mine_t), "reading the history")
         return {**dict(zip(mine_t, mine)), **dict(zip(theirs_t, theirs))}
     return dict(zip(tasks, parse(tasks)))
@@ -698,6 +788,7 @@ class View:
         self._page_corr: dict[str, list[tuple[Commit, list[Change]]]] | None = None
         self._macros = None
         self._claim_lines: dict[tuple[str, int], Markup] = {}
+        self._heads: dict[tuple, str] = {}
         if self.h is not None:
             self._walk(self.h)
 
@@ -851,8 +942,16 @@ class View:
         """The page with its "Zuletzt aktualisiert" line and its corrections under the title."""
         if self.inp is None:
             return text
-        block = self.macros().page_head(path, self.page_date(path), self.page_corrections(path))
-        block = str(block).strip()
+        from .render import page_url
+
+        day, corrections = self.page_date(path), self.page_corrections(path)
+        # the same line for every page of one date and depth (links go to root pages)
+        key = None if corrections or path == CHANGES_PAGE else (day, page_url(path, self.r.o.use_directory_urls).count("/"))
+        block = self._heads.get(key) if key else None
+        if block is None:
+            block = str(self.macros().page_head(path, day, corrections)).strip()
+            if key:
+                self._heads[key] = block
         if not block:
             return text
         at = text.find("\n# ")
