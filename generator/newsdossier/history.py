@@ -601,7 +601,7 @@ def _apply(root: Path, content_dir: str, prefix: str, state: _State, log, notice
 
 
 #: From this many file versions on, a forked child parses part of them (see _parse_all).
-PARALLEL_MIN_BLOBS = 40
+PARALLEL_MIN_BLOBS = 400
 
 
 def _parse_all(content_dir: str, wanted: list[tuple[str, str]], blobs: dict[str, bytes]) -> dict[tuple[str, str], dict | None]:
