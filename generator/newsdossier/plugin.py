@@ -25,7 +25,7 @@ from mkdocs.utils import meta as mkdocs_meta
 from .core import Result, build
 from .errors import ContentError
 from .forked import can_fork
-from .render import PAGES, PARALLEL_MIN_PAGES, Options
+from .render import PAGES, PARALLEL_MIN_PAGES, Options, footer
 from .searchjobs import ParallelSearch, search_index_of
 
 log = get_plugin_logger(__name__)
@@ -91,6 +91,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if result.errors:
             raise PluginError(str(ContentError(result.errors)))
         self.result = result
+        config.extra["dossier_footer"] = footer(result.dossier, self._options(config))  # site_theme/main.html
         if self.config.nav and not self.user_nav:
             config.nav = result.nav
         _freeze_heap()
