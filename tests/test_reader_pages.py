@@ -128,7 +128,17 @@ def test_figure_series_become_accessible_inline_svg_with_a_data_table(real_site,
         assert f'<title id="{cid}-title">' in html and f'<desc id="{cid}-desc">' in html
     troops = html[html.index('id="diagramm-truppenzahl"'):]
     troops = troops[: troops.index("</svg>")]
-    assert troops.count('class="dossier-chart__label"') == len(dossier.series["truppenzahl"].figures)
+    # one bar per statement: a claimant's number reported by several articles is one bar
+    figs = dossier.series["truppenzahl"].figures
+    statements = {(f.by, f.value, f.qualifier in ("exact", "about") or f.qualifier) for f in figs}
+    assert len(statements) < len(figs)
+    assert troops.count('class="dossier-chart__label"') == len(statements)
+    # largest first; the far outlier ("bis zu 100.000") is drawn cut, the scale follows the rest
+    values = [int(v.replace(".", "")) for v in re.findall(r'class="dossier-chart__value">(?:[a-z ]+ )?([\d.]+)<', troops)]
+    assert values == sorted(values, reverse=True) and values[0] == 100000
+    assert troops.count("dossier-chart__row--cut") == 1 and "(Balken gekürzt)" in troops
+    ticks = [int(t.replace(".", "")) for t in re.findall(r'class="dossier-chart__tick"[^>]*>([\d.]+)<', troops)]
+    assert max(ticks) < 100000 and max(ticks) >= 12000
     assert "bis zu 100.000" in troops and "mehr als 12.000" in troops and "rund 3.000" in troops
     assert "dossier-chart__arrow" in troops and "dossier-chart__bar--open" in troops
     assert not re.search(r'(fill|stroke|style)="', troops.split("</desc>")[1]), "colours come from CSS (dark mode)"
@@ -149,7 +159,7 @@ def test_chronology_lists_every_event_grouped_by_year_with_honest_dates(real_sit
     for e in dossier.events.values():
         d = e.date
         if d.start and d.end and d.lower.year != d.upper.year:
-            assert f">{e.date_label or d.german()}</h2>" in html
+            assert f">{e.date_label or d.german()}<a class=\"headerlink\"" in html
         else:
             assert f'id="jahr-{(d.lower if d.start else d.upper).year}"' in html
     assert html.count('class="dossier-event__label">Geschehen:') == len(dossier.events)
@@ -171,7 +181,7 @@ def test_mini_chronology_shows_precision_and_machine_dates(build_site):
 
 def test_source_page_shows_editorial_notes_beside_the_passage(build_site):
     html = (build_site() / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
-    assert '<aside class="dossier-note" aria-label="Anmerkung"><strong>Anmerkung:</strong> <q>nur 900 Tonnen</q> – Der Verband nennt keine Methode.</aside>' in html
+    assert '<div class="dossier-note" role="note"><strong>Anmerkung:</strong> <q>nur 900 Tonnen</q> – Der Verband nennt keine Methode.</div>' in html
 
 
 def test_fulltext_sources_show_every_paragraph(tmp_path):

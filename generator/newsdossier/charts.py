@@ -60,7 +60,8 @@ def scale_top(values: list[float]) -> tuple[float, float]:
 
 
 def bar_chart(chart_id: str, title: str, desc: str, rows: list[dict], fmt) -> Markup:
-    """rows: {label, value, qualifier, text} in display order. ``fmt`` formats numbers.
+    """rows: {label, value, qualifier, text, note (optional, after the value)} in display
+    order. ``fmt`` formats numbers.
     Values beyond the scale (see scale_top) are drawn cut."""
     reach, cut_from = scale_top([r["value"] for r in rows])
     top_value, step = nice_max(reach)
@@ -95,15 +96,18 @@ def bar_chart(chart_id: str, title: str, desc: str, rows: list[dict], fmt) -> Ma
         w = max(x(r["value"]), 1.5)
         q = r["qualifier"]
         parts.append(f'<g class="dossier-chart__row dossier-chart__row--{e(q)}{" dossier-chart__row--cut" if cut else ""}">')
-        parts.append(f'<text class="dossier-chart__label" x="0" y="{y + 14}">{e(r["label"])}: <tspan class="dossier-chart__value">{e(r["text"])}</tspan></text>')
+        note = f' <tspan class="dossier-chart__note">{e(r["note"])}</tspan>' if r.get("note") else ""
+        parts.append(f'<text class="dossier-chart__label" x="0" y="{y + 14}">{e(r["label"])}: <tspan class="dossier-chart__value">{e(r["text"])}</tspan>{note}</text>')
         if q == "up-to":
             parts.append(f'<rect class="dossier-chart__bar dossier-chart__bar--open" x="0.75" y="{by}" width="{max(w - 1.5, 0.5)}" height="{BAR}"/>')
         else:
             parts.append(f'<rect class="dossier-chart__bar" x="0" y="{by}" width="{w}" height="{BAR}"/>')
-        if cut:  # a break mark: two slanted strokes across the bar near its end
-            bx = round(w - 16, 1)
-            for dx in (0, 6):
-                parts.append(f'<path class="dossier-chart__break" d="M{bx + dx - 3} {by + BAR + 3} L{bx + dx + 3} {by - 3}"/>')
+        if cut:  # a break mark: a gap between two slanted strokes across the bar near its end
+            bx = round(w - 18, 1)
+            gap = f"M{bx} {by + BAR + 4} L{bx + 8} {by - 4}"
+            parts.append(f'<path class="dossier-chart__break" d="{gap}"/>')
+            for dx in (-3, 3):
+                parts.append(f'<path class="dossier-chart__break-line" d="M{bx + dx} {by + BAR + 4} L{bx + dx + 8} {by - 4}"/>')
         if q in ("more-than", "at-least"):
             mid = by + BAR / 2
             parts.append(f'<path class="dossier-chart__arrow" d="M{w + 2} {by - 2} L{w + 15} {mid} L{w + 2} {by + BAR + 2} Z"/>')

@@ -13,7 +13,7 @@ from .exportschema import SCHEMA_PATH, schema_json
 from .index import Index
 from .load import load
 from .model import Dossier
-from .render import EXPORT_PATH, Options, nav, render_with
+from .render import EXPORT_PATH, Options, csv_tasks, nav, render_with
 
 
 @dataclass
@@ -89,7 +89,9 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
-        result.pages, extra = render_with(d, ix, options or Options(), {EXPORT_PATH: lambda: export_json(d, ix)})
+        options = options or Options()
+        tasks = {EXPORT_PATH: lambda: export_json(d, ix), **csv_tasks(d, ix, options)}
+        result.pages, extra = render_with(d, ix, options, tasks)
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
     return result

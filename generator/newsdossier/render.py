@@ -272,7 +272,7 @@ class Renderer:
             return f"{owner.date.german()}: {owner.title}", self.href(here, PAGES["chronology"], owner.id)
         if isinstance(owner, Figure):
             s = self.d.series.get(owner.series)
-            label = f"{fmt_number(owner.value)} {s.unit if s else ''} ({self.d.actors[owner.by].name if owner.by in self.d.actors else owner.by})"
+            label = f"{self.figure_value(owner)} {s.unit if s else ''} ({self.d.actors[owner.by].name if owner.by in self.d.actors else owner.by})"
             return label, self.href(here, PAGES["figures"], owner.id)
         if isinstance(owner, Actor):
             return owner.name, self.href(here, self.actor_path(owner.id))
@@ -285,16 +285,18 @@ class Renderer:
             return owner.text, self.href(here, PAGES["home"])
         return str(owner), ""
 
-    def backlinks(self, here: str, groups) -> list[tuple[str, str, str]]:
-        """(label, href, passage anchor) of the statements citing a block's passages, each
-        place once (an actor or claim citing two passages of a paragraph is listed once)."""
+    def backlinks(self, here: str, groups) -> list[tuple[str, str, str, str]]:
+        """(kind, label, href, passage anchor) of the statements citing a block's passages,
+        each place once (an actor or claim citing two passages of a paragraph is listed once).
+        kind: the owner's model class in lower case (claim, event, figure, actor, term, side,
+        finding), for the template to name."""
         out, seen = [], set()
         for g in groups:
             for o in g["owners"]:
                 label, href = self.owner_link(here, o)
                 if (label, href) not in seen:
                     seen.add((label, href))
-                    out.append((label, href, g["anchor"]))
+                    out.append((type(o).__name__.lower(), label, href, g["anchor"]))
         return out
 
     # --- helpers for templates ------------------------------------------------------------
@@ -561,10 +563,11 @@ class Renderer:
 
     @staticmethod
     def quote_html(quote: Markup | str) -> Markup:
-        """An escaped quote in <q>; a quote that is itself in quotation marks („…“, "…") keeps
+        """A quote in <q>, escaped; a quote that is itself in quotation marks („…“, "…") keeps
         its own and gets none from the browser (no „„…““)."""
-        q = str(quote)
-        bare = len(q) > 1 and q[0] in "„“\"»«‚'" and q[-1] in "“”\"«»‘'"
+        raw = quote.unescape() if isinstance(quote, Markup) else str(quote)
+        bare = len(raw) > 1 and raw[0] in "„“\"»«‚'" and raw[-1] in "“”\"«»‘'"
+        q = escape(raw)
         return Markup(f'<q class="dossier-q--own">{q}</q>' if bare else f"<q>{q}</q>")
 
     def passages(self, source, here: str):
@@ -691,6 +694,13 @@ def footer(d: Dossier, options: Options) -> dict[str, str]:
             "method_url": page_url(PAGES["method"], options.use_directory_urls)}
 
 
+def csv_tasks(d: Dossier, ix: Index, options: Options) -> dict[str, Callable[[], bytes]]:
+    """Every figure series as a CSV download beside the figures page: {path: task}, for
+    render_with's extra tasks."""
+    r = Renderer(d, ix, options)
+    return {r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}
+
+
 def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
     """All pages, in navigation order. ``parallel``: None decides by size (PARALLEL_MIN_PAGES);
     True/False force it (tests compare the two)."""
@@ -702,8 +712,6 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
     second process with the pages when there is one."""
     r = Renderer(d, ix, options)
-    # every figure series as a CSV download, beside the figures page
-    extra = {**extra, **{r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}}
     # the extra tasks first: one process runs them while the other starts on the pages
     jobs: list = [*extra.values(), *_jobs(d, r)]
     n = len(extra)
