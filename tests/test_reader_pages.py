@@ -162,7 +162,9 @@ def test_chronology_lists_every_event_grouped_by_year_with_honest_dates(real_sit
             assert f">{e.date_label or d.german()}<a class=\"headerlink\"" in html
         else:
             assert f'id="jahr-{(d.lower if d.start else d.upper).year}"' in html
-    assert html.count('class="dossier-event__label">Geschehen:') == len(dossier.events)
+    # every event says when it happened, or that it is expected (a forecast, see test_reader_round2)
+    assert html.count('class="dossier-event__label">Geschehen:') + html.count(
+        'dossier-event__label--forecast">Erwartet (Prognose):') == len(dossier.events)
     assert html.count('class="dossier-event__label">Berichtet:') == len(dossier.events)
     approx = [e for e in dossier.events.values() if e.date.approximate or e.date.is_interval or e.date.start.precision != "day"]
     assert approx and html.count('class="dossier-approx') == len(approx)
