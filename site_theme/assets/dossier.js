@@ -196,8 +196,8 @@
       for (var m = 0; m < seen.length; m++) {
         seen[m][0].hidden = !seen[m][1];
         // the table of contents lists only the years and months that still show an event
-        var entry = document.querySelector('.md-nav--secondary a[href="#' + seen[m][0].id + '"]');
-        if (entry && entry.parentNode) entry.parentNode.hidden = !seen[m][1];
+        var entries = document.querySelectorAll('.md-nav--secondary a[href="#' + seen[m][0].id + '"]');
+        for (var n = 0; n < entries.length; n++) entries[n].parentNode.hidden = !seen[m][1];
       }
       if (empty) empty.hidden = shown > 0;
       status.textContent = !(t || a)
