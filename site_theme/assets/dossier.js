@@ -46,11 +46,15 @@
     var src = document.createElement("span");
     src.className = "dossier-tip__source";
     var para = link.getAttribute("data-paragraph");
-    src.textContent = (link.getAttribute("data-title") || "") + " – " + (link.getAttribute("data-source") || "") + (para ? ", ¶" + para : "");
+    src.textContent = (link.getAttribute("data-source") || "") + (para ? ", ¶" + para : "");
+    var title = document.createElement("span");
+    title.className = "dossier-tip__title";
+    title.textContent = link.getAttribute("data-title") || "";
     var quote = q.textContent;
     if (/^[„“"»‚']/.test(quote) && /[“”"«‘']$/.test(quote)) q.className += " dossier-q--own";
     t.appendChild(q);
     t.appendChild(src);
+    t.appendChild(title);
     if (sheet) {
       var go = document.createElement("a");
       go.className = "dossier-tip__go";
