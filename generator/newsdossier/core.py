@@ -14,6 +14,7 @@ from .index import Index
 from .load import load
 from .model import Dossier
 from .render import EXPORT_PATH, Options, nav, render_with
+from .rules import apply as apply_rules
 
 
 @dataclass
@@ -71,6 +72,8 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
 
 def _check(root: Path, content_dir: str, seeds_dir: str) -> Result:
     d, problems = load(Path(root), content_dir, seeds_dir)
+    if not problems.errors:  # rules read resolved quotes: an unresolved one would count as uncited
+        apply_rules(d, problems)
     return Result(d, problems.all())
 
 
