@@ -126,10 +126,10 @@ def _newest_report(d: Dossier, cites) -> tuple | None:
 
 def _event_after_report(d: Dossier, s: Setting, report: _Report) -> None:
     def later(date, cites) -> tuple | None:
-        newest = _newest_report(d, cites)
-        if date is None or date.start is None or newest is None or date.lower <= newest[0]:
+        if date is None or date.start is None:  # "../x" has no earliest day
             return None
-        return newest
+        newest = _newest_report(d, cites)
+        return newest if newest is not None and date.lower > newest[0] else None
 
     for e in d.events.values():
         if newest := later(e.date, e.cite):
@@ -216,7 +216,8 @@ def _avoid_words(d: Dossier, s: Setting, report: _Report) -> None:
     for pos, what, text in _texts(d):
         for m in pattern.finditer(_QUOTED.sub(lambda q: " " * len(q.group()), text)):
             report(pos, f"'{m.group(1)}' in {what}: this dossier avoids the word in its own sentences",
-                   "use a neutral verb such as 'sagt' or 'erklärt', or quote the source's own word in „…“")
+                   "rephrase the sentence (a neutral verb; an attribution that stands on its own), or quote the "
+                   "source's own word in „…“")
 
 
 def _names_have_actors(d: Dossier, s: Setting, report: _Report) -> None:
