@@ -1,4 +1,6 @@
-"""Browser tests: the real dossier, built once, served on 127.0.0.1, driven in Debian chromium.
+"""Browser tests: a synthetic dossier (benchmarks/corpus.py via make_project(..., "corpus"),
+plus an alias no article uses), built once, served on 127.0.0.1, driven in Debian chromium. The
+tests never read this repository's own content/ or seeds/ (the screenshot scripts do, on purpose).
 
 * chromium is Debian's (/usr/bin/chromium, installed by 'make test'); Playwright's own browser
   download is never used. A missing chromium FAILS the tests, it does not skip them.
@@ -24,17 +26,19 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
-#: the main pages, by role (paths relative to the site root)
+#: the main pages of the synthetic dossier, by role (paths relative to the site root)
 MAIN_PAGES = {
     "home": "",
-    "topic": "themen/truppenstaerke/",
+    "topic": "themen/thema-0000/",
     "chronology": "chronologie/",
     "figures": "zahlen/",
-    "source": "quellen/belgorod-verlegung/",
+    "source": "quellen/quelle-00000/",
     "contradictions": "widersprueche/",
-    "actor": "akteure/budanow/",
+    "actor": "akteure/akteur-0000/",
     "glossary": "glossar/",
 }
+#: an actor of the synthetic dossier gets this other spelling, which no article uses
+ALIAS = ("akteur-0001", "Zuluwaxi Quorrimbek")
 
 
 def pytest_collection_modifyitems(items):
@@ -45,10 +49,27 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory) -> Path:
-    """The real dossier (content/ + seeds/ of this checkout), built once per session."""
-    proj = make_project(tmp_path_factory.mktemp("browser-site"), fixture=None)
-    return build_project(proj)
+def browser_project(tmp_path_factory) -> Path:
+    """The synthetic dossier's project folder (content/, seeds/), with ALIAS and a second
+    paragraph of the lead added."""
+    proj = make_project(tmp_path_factory.mktemp("browser-site"), "corpus")
+    actors = proj / "content/actors/akteure-0000.yaml"
+    text = actors.read_text(encoding="utf-8")
+    head = f"- id: {ALIAS[0]}\n"
+    assert head in text, "the corpus changed its actor ids: adapt ALIAS"
+    actors.write_text(text.replace(head, f"{head}  aliases: [{ALIAS[1]}]\n", 1), encoding="utf-8")
+    # a lead of two paragraphs: the home page folds the second one away
+    meta = proj / "content/dossier.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "lead: |\n" in text and "\nknown:" in text, "the corpus changed its dossier.yaml: adapt this"
+    meta.write_text(text.replace("\nknown:", "\n\n  Wie das Dossier entstand, steht in der Methode.\nknown:", 1), encoding="utf-8")
+    return proj
+
+
+@pytest.fixture(scope="session")
+def browser_site(browser_project) -> Path:
+    """The synthetic dossier, built once per session."""
+    return build_project(browser_project)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -57,8 +78,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def base_url(real_site):
-    handler = functools.partial(_Quiet, directory=str(real_site))
+def base_url(browser_site):
+    handler = functools.partial(_Quiet, directory=str(browser_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

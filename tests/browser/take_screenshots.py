@@ -20,8 +20,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from browser.conftest import ARGS, CHROMIUM, MAIN_PAGES, _Quiet  # noqa: E402
+from browser.conftest import ARGS, CHROMIUM, _Quiet  # noqa: E402
 from conftest import ROOT, build_project, make_project  # noqa: E402
+
+#: the pages photographed, in this repository's own dossier
+MAIN_PAGES = {"home": "", "topic": "themen/truppenstaerke/", "chronology": "chronologie/", "figures": "zahlen/",
+              "source": "quellen/belgorod-verlegung/", "contradictions": "widersprueche/"}
 
 SHOTS = {"home": "home", "topic": "thema", "chronology": "chronologie", "figures": "zahlen",
          "contradictions": "widersprueche", "source": "quelle"}

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ROOT
-from .conftest import MAIN_PAGES
+from .conftest import ALIAS, MAIN_PAGES
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -32,8 +32,18 @@ def test_every_main_page_loads_without_script_errors(browser, base_url):
     assert errors == []
 
 
-@pytest.mark.parametrize("term", ["Belgorod", "Kursk", "Budanow"])
-def test_german_search_finds(browser, base_url, term):
+def _search_term(d, kind: str) -> str:
+    """A word a reader would search for: an actor's name, its alias (in no article), a place."""
+    if kind == "actor":
+        return d.actors["akteur-0000"].name.split()[-1]
+    if kind == "alias":
+        return ALIAS[1].split()[-1]
+    return sorted(p for e in d.events.values() for p in e.places)[0]
+
+
+@pytest.mark.parametrize("kind", ["actor", "alias", "place"])
+def test_german_search_finds(browser, base_url, browser_project, kind):
+    term = _search_term(_dossier(browser_project), kind)
     page = browser.page(base_url)
     page.keyboard.press("/")  # Material's search shortcut; the worker is served by the site itself
     field = page.locator("input.md-search__input")
@@ -93,16 +103,16 @@ def test_source_page_links_each_passage_back_to_the_statements(browser, base_url
     assert page.locator(f"[id='{target}']").is_visible()
 
 
-def _dossier():
+def _dossier(proj):
     from newsdossier import core
 
-    result = core.check(ROOT)
+    result = core.check(proj)
     assert result.ok
     return result.dossier
 
 
-def test_chronology_is_complete_without_javascript(browser, base_url):
-    d = _dossier()
+def test_chronology_is_complete_without_javascript(browser, base_url, browser_project):
+    d = _dossier(browser_project)
     page = browser.page(base_url + MAIN_PAGES["chronology"], javascript=False)
     events = page.locator("li.dossier-event")
     assert events.count() == len(d.events)
@@ -112,8 +122,8 @@ def test_chronology_is_complete_without_javascript(browser, base_url):
     assert ids == set(d.events)
 
 
-def test_chronology_filter_by_topic_and_actor_with_the_keyboard(browser, base_url):
-    d = _dossier()
+def test_chronology_filter_by_topic_and_actor_with_the_keyboard(browser, base_url, browser_project):
+    d = _dossier(browser_project)
     page = browser.page(base_url + MAIN_PAGES["chronology"])
     form = page.locator("form.dossier-filter")
     form.wait_for(state="visible")

@@ -1,4 +1,4 @@
-"""Every built page of the real dossier validates with the Nu HTML checker (vnu.jar from npm).
+"""Every built page of the synthetic browser dossier validates with the Nu HTML checker (vnu.jar from npm).
 
 Findings that come from Material for MkDocs itself, outside any block a theme can override,
 are filtered here, each with its reason. Nothing of ours may be filtered.
@@ -29,17 +29,17 @@ def _upstream(msg: dict) -> bool:
     return any(m.search(msg.get("message", "")) and e.search(msg.get("extract", "")) for m, e, _ in UPSTREAM)
 
 
-def test_every_page_validates_with_the_nu_checker(real_site):
+def test_every_page_validates_with_the_nu_checker(browser_site):
     java = shutil.which("java")
     assert java, "java missing: 'make test' installs default-jre-headless through apt"
     assert VNU.is_file(), "vnu.jar missing: run 'npm ci' (make test does)"
-    pages = sorted(str(p) for p in real_site.rglob("*.html"))
+    pages = sorted(str(p) for p in browser_site.rglob("*.html"))
     assert len(pages) > 20
     proc = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *pages],
                           capture_output=True, text=True, timeout=300)
     messages = json.loads(proc.stderr or proc.stdout)["messages"]
     problems = [
-        f"{m['url'].split(str(real_site))[-1]}:{m.get('lastLine')}: {m['type']}/{m.get('subType', '')}: {m['message']}"
+        f"{m['url'].split(str(browser_site))[-1]}:{m.get('lastLine')}: {m['type']}/{m.get('subType', '')}: {m['message']}"
         for m in messages
         if m["type"] in ("error", "non-document-error") or m.get("subType") in ("warning", "fatal")
         if not _upstream(m)

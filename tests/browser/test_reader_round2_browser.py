@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import ROOT
-from .conftest import MAIN_PAGES
+from .conftest import ALIAS, MAIN_PAGES
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -34,7 +34,7 @@ def test_home_answers_first_within_one_screen(browser, base_url, size):
                      ".dossier-glance__item--unclear dd", ".dossier-glance__value"):
         top, bottom = _top_and_bottom(page, selector)
         assert bottom <= limit, f"{selector} ends at {bottom:.0f}px, below the first screen ({limit}px)"
-    assert "Soldaten" in page.locator(".dossier-glance__value").inner_text()
+    assert any(ch.isdigit() for ch in page.locator(".dossier-glance__value").inner_text())
     # the dating notes and the list of cited passages are folded away
     assert not page.locator("details.dossier-about").get_attribute("open")
     assert not page.locator(".dossier-references__list").is_visible()
@@ -81,7 +81,7 @@ def test_citation_markers_are_at_least_24_px_tap_targets(browser, base_url, name
     page = browser.page(base_url + MAIN_PAGES[name], **PHONE)
     sizes = page.eval_on_selector_all(
         "a.dossier-cite", "els => els.filter(e => e.offsetParent).map(e => { const r = e.getBoundingClientRect(); return [r.width, r.height]; })")
-    assert len(sizes) > 3
+    assert len(sizes) >= 2
     small = [s for s in sizes if s[0] < 24 or s[1] < 24]
     assert small == []
 
@@ -162,17 +162,18 @@ def test_chronology_filter_without_a_match_says_so_and_hides_empty_years_in_the_
     assert not empty.is_visible()
 
 
-def _aliases_only_in_the_actor_list() -> list[tuple[str, str]]:
+def _aliases_only_in_the_actor_list(proj) -> list[tuple[str, str]]:
     """(alias, actor name) for aliases that appear in no article: found only through the alias."""
     from newsdossier import core
 
-    d = core.check(ROOT).dossier
-    seeds = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")).lower()
+    d = core.check(proj).dossier
+    seeds = " ".join(p.read_text(encoding="utf-8") for p in (proj / "seeds").glob("*.txt")).lower()
     return [(al, a.name) for a in d.actors.values() for al in a.aliases if al.lower() not in seeds]
 
 
-def test_search_finds_an_actor_by_another_spelling(browser, base_url):
-    pairs = _aliases_only_in_the_actor_list()
+def test_search_finds_an_actor_by_another_spelling(browser, base_url, browser_project):
+    pairs = _aliases_only_in_the_actor_list(browser_project)
+    assert ALIAS[1] in [al for al, _ in pairs]
     assert pairs, "no actor has an alias that the articles do not use"
     page = browser.page(base_url, **DESKTOP)
     page.keyboard.press("/")
