@@ -28,6 +28,7 @@ from .passthrough import anchor_ids, protect_html, restore_html, split_front_mat
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
 from .render import Options
+from .safety import only_generated, watch_folders
 from .speed import BuildSpeed, Thresholds, search_excluded
 
 log = get_plugin_logger(__name__)
@@ -158,6 +159,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
+        files = only_generated(files, config)  # nothing in content/ is published as it is
         self.generated = set(self.result.pages)
         self.unsearched = set() if self.preview.failed else search_excluded(
             self.result.pages, len(self.result.dossier.sources), self.speed.thresholds)
@@ -239,10 +241,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self._end_speed()
 
     def on_serve(self, server, *, config, builder):
-        for folder in (self.config.content_dir, self.config.seeds_dir):
-            path = self.root / folder
-            if path.is_dir():
-                server.watch(str(path))
+        # also after a folder was moved away and back
+        watch_folders(server, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))

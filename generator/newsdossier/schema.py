@@ -14,6 +14,9 @@ from .model import (  # noqa: F401  (the vocabulary, used by render.py and expor
     ACTOR_KINDS, ACTOR_KINDS_PLURAL, EVIDENCE_ABOUT, INFERABLE, NOTE_KINDS, QUALIFIERS, REPRODUCE, STATUS_HELP, STATUSES,
 )
 
+#: a citation on its own (load.py checks the citations of a broken object)
+CITATION = model.Citation.spec
+
 #: How each content location is read: (folder or file, shape, the converter of its model class)
 KINDS = {
     "dossier": {"glob": "dossier.yaml", "shape": "single", "spec": model.DossierMeta.spec},
