@@ -13,6 +13,7 @@ import jinja2
 from .errors import Pos, Problem, Problems
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
+from .history import CHANGES_PAGE
 from .index import Index
 from .load import load
 from .model import Dossier
@@ -108,6 +109,8 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         if too_big:
             result.problems = result.problems + too_big.all()
             result.pages = {}
+        if options is not None and options.history is not None and options.history.history is not None:
+            result.nav.append({"Was ist neu": CHANGES_PAGE})
     return result
 
 

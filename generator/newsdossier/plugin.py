@@ -22,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import history
 from .core import Result, build
 from .errors import ContentError
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
@@ -52,6 +53,10 @@ class DossierConfig(base.Config):
     parallel_min_bytes = c.Type(int, default=Thresholds.parallel_min_bytes)
     #: above this many sources, source, actor and chronology pages stay out of the search index
     search_all_max_sources = c.Type(int, default=Thresholds.search_all_max_sources)
+    #: the content's git history (dates, "Was ist neu", feed): "auto" uses it when there is one
+    #: (an info line otherwise), "required" makes a missing history a warning, "off" ignores it
+    #: (YAML reads a bare off/on as false/true: taken as "off"/"auto")
+    history = c.Choice(("auto", "required", "off", False, True), default="auto")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -72,6 +77,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.preview = Preview()
         #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
         self.unscanned: dict[str, tuple] = {}
+        self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -122,8 +128,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         custom = getattr(config.theme, "custom_dir", None)
         if custom and (Path(custom) / "dossier").is_dir():
             dirs.append(Path(custom) / "dossier")
+        hist = history.for_build(self.root, self.config.content_dir, self.config.history, config.site_name,
+                                 config.site_url, log)
         return Options(use_directory_urls=config.use_directory_urls, preview=preview, template_dirs=dirs,
-                       thresholds=self._thresholds())
+                       thresholds=self._thresholds(), history=hist)
 
     def _thresholds(self) -> Thresholds:
         return Thresholds(self.config.parallel_min_pages, self.config.parallel_min_bytes,
@@ -174,6 +182,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if split is not None:
                 text, self.front[uri] = split
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
+        self.feed = history.FEED_PATH in self.result.assets
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
         # The files hold the page texts now; the dossier model (located YAML, articles, index)
@@ -229,6 +238,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if speed is not None:
             speed.end()
 
+    def on_post_page(self, output: str, *, page, config) -> str:
+        return history.link_feed(output, page.url) if self.feed else output
+
     def on_post_build(self, *, config) -> None:
         self._end_speed()
 
@@ -256,8 +268,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
 #: The generator's own theme layer (Material block overrides, CSS, JS), part of the package.
 THEME_DIR = Path(__file__).parent / "theme"
-THEME_CSS = ("assets/dossier.css",)
-THEME_JS = ("assets/dossier.js",)
+THEME_CSS = ("assets/dossier.css", "assets/history.css")
+THEME_JS = ("assets/dossier.js", "assets/history.js")
 #: Markdown extensions the generated pages need, with their settings
 MARKDOWN = {"attr_list": {}, "toc": {"permalink": False}}
 #: at least these levels for MkDocs' link checks: a generated link that goes nowhere is a bug
