@@ -160,7 +160,7 @@ SOURCE = View(model.Source, [
     field(model.Source, "reproduce", doc="quotes: öffentlich nur die zitierten Passagen; fulltext: Rechte geklärt"),
     field(model.Source, "inferred", doc="aus dem Text erschlossene, nicht abgelesene Angaben"),
     "evidence", "notes",
-], omit=("paragraphs", "furniture", "article"))
+], omit=("label", "paragraphs", "furniture", "article"))
 TOPIC = View(model.Topic, ["id", "title", "lead", computed("claims", lambda t, ix: [c.id for c in t.claims], _ids("claim"))],
              omit=("order", "known", "unclear", "sections"))
 CLAIM = View(model.Claim, [

@@ -250,6 +250,10 @@ class Source(Node):
     title: str = fld(Text(300, single_line=True))
     title_editorial: bool = fld(Bool(), "true when the article has no headline and the editor wrote the title",
                                 default=False)
+    label: str | None = fld(Text(60, single_line=True),
+                            "short name that tells this article apart from the others (e.g. from its headline); shown "
+                            "in every 'berichtet' line and reference. Without it, a shortened title is used",
+                            default=None)
     publisher: str | None = fld(Text(200, single_line=True), "null when the text does not show it",
                                 nullable=True, default=None)
     author: str | None = fld(Text(200, single_line=True), nullable=True, default=None)
