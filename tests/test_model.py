@@ -65,6 +65,9 @@ def test_each_editor_schema_lists_exactly_the_declared_fields_of_its_class():
         assert obj.get("required", []) == [f.name for f in declared_fields
                                            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
         assert obj["additionalProperties"] is False
+        for f in declared_fields:  # editors see the value an absent field takes
+            shown = f.default if f.default not in (None, dataclasses.MISSING) else None
+            assert obj["properties"][f.name].get("default") == shown, (kind, f.name)
         rendered = schemas.render_all()[schema.SCHEMA_FILES[kind]]
         assert json.loads(rendered) == body
 

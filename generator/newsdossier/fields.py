@@ -384,6 +384,7 @@ class F:
     required: bool = False
     doc: str = ""
     nullable: bool = False  # null is a meaningful value ("unknown")
+    default: Any = None  # the value an absent field takes, shown to editors (None: nothing to show)
 
 
 class Obj(T):
@@ -448,6 +449,8 @@ class Obj(T):
             s = dict(f.type.schema())
             if f.doc:
                 s["description"] = f.doc
+            if f.default is not None:
+                s["default"] = f.default
             if f.nullable:
                 s = {"anyOf": [s, {"type": "null"}], **({"description": f.doc} if f.doc else {})}
             props[f.name] = s
@@ -506,7 +509,8 @@ def declared(name: str, doc: str = "", check: Callable[[Any, Ctx], None] | None 
         undeclared = [f.name for f in fields if f.name not in NODE_FIELDS and not f.metadata]
         if undeclared:
             raise TypeError(f"{cls.__name__}: declare {', '.join(undeclared)} with fld() or mark it derived()")
-        cls.spec = Obj(name, cls, [F(f.name, f.metadata["type"], is_required(f), f.metadata["doc"], f.metadata["nullable"])
+        cls.spec = Obj(name, cls, [F(f.name, f.metadata["type"], is_required(f), f.metadata["doc"], f.metadata["nullable"],
+                                     None if f.default is dataclasses.MISSING else f.default)
                                    for f in fields if "type" in f.metadata], doc=doc, check=check)
         return cls
 
