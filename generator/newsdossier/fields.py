@@ -475,13 +475,14 @@ def as_type(t: T | type) -> T:
 
 
 def fld(type: T | type, doc: str = "", *, nullable: bool = False, default: Any = dataclasses.MISSING) -> Any:
-    """A content field read from YAML. Without a default it is required; ``default=[]`` gives
-    each object its own empty list; ``nullable``: null is a meaningful value ("unknown")."""
+    """A content field read from YAML. Without a default it is required; ``default=[]`` (or
+    ``{}``) gives each object its own empty list (mapping); ``nullable``: null is a meaningful
+    value ("unknown")."""
     kw: dict[str, Any] = {}
-    if isinstance(default, list):
+    if isinstance(default, (list, dict)):
         if default:
-            raise ValueError("a list default must be empty")
-        kw["default_factory"] = list
+            raise ValueError("a list or mapping default must be empty")
+        kw["default_factory"] = default.__class__
     elif default is not dataclasses.MISSING:
         kw["default"] = default
     return field(metadata={"type": as_type(type), "doc": doc, "nullable": nullable}, **kw)
