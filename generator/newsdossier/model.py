@@ -20,8 +20,8 @@ from typing import Any
 from .article import FURNITURE_KINDS, PARAGRAPH_MODES, Article, Block
 from .edtf import EDTF
 from .errors import Pos
-from .fields import (Bool, Ctx, Date, Enum, Int, ListOf, Markdown, Number, Quote, Ref, Slug, Text, Url, declared,
-                     derived, fld)
+from .fields import (Bool, Checks, Ctx, Date, Enum, Int, ListOf, Markdown, Number, Quote, Ref, Slug, Text, Url,
+                     declared, derived, fld)
 
 _NOPOS = Pos("")
 
@@ -287,6 +287,8 @@ class DossierMeta(Node):
     unclear: list[Finding] = fld(ListOf(Finding), default=[])
     method: str | None = fld(Markdown(20000), default=None)
     contact: str | None = fld(Markdown(3000), default=None)
+    checks: dict = fld(Checks(), "editorial rules 'dossier check' applies to this dossier (see content/README.md)",
+                       default={})  # rule name -> rules.Setting (see rules.py)
 
 
 @dataclass(eq=False)
