@@ -9,7 +9,10 @@ completed in the editor at once; the field types live in fields.py.
 from __future__ import annotations
 
 from . import model
-from .fields import _CONTROL, MAX_ID, SLUG, Ctx, Invalid, Markdown, check_slug, slugify  # noqa: F401  (used by others)
+from .fields import (  # noqa: F401  (the field types, imported from here by others)
+    _CONTROL, MAX_ID, SLUG, Bool, Ctx, Date, Enum, Int, Invalid, ListOf, Markdown, Number, Obj, Quote, Ref, Slug, T, Text,
+    Url, check_slug, slugify,
+)
 from .model import (  # noqa: F401  (the vocabulary, used by render.py and exportschema.py)
     ACTOR_KINDS, ACTOR_KINDS_PLURAL, EVIDENCE_ABOUT, INFERABLE, NOTE_KINDS, QUALIFIERS, REPRODUCE, STATUS_HELP, STATUSES,
 )
