@@ -116,3 +116,39 @@ def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):
         _replace(srel, stitle, stitle[:-1] + ' – neu"' if stitle.endswith('"') else stitle + " – neu"),
     ])
     assert all(n > 0 for n in reused), reused
+
+
+def test_read_cache_gives_what_a_fresh_load_gives(tmp_path):
+    """core.build with the read cache of the previous builds (as under mkdocs serve) gives the
+    same problems and pages as without, through edits of content files and of an article."""
+    from newsdossier import core
+    from newsdossier.incremental import ReadCache
+    from newsdossier.render import Options
+
+    proj = make_project(tmp_path)
+    article = proj / "seeds" / "artikel.txt"
+    original = article.read_text(encoding="utf-8")
+    quote = "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet."
+    assert quote in original
+    cache = ReadCache()
+    edits = [
+        lambda p: None,
+        _replace("content/actors/akteure.yaml", "Bürgermeisterin von Testdorf", "Bürgermeisterin im Ort"),
+        lambda p: article.write_text(original.replace(quote, quote.replace("1200", "1300")), encoding="utf-8"),
+        lambda p: article.write_text(original, encoding="utf-8"),
+        lambda p: article.rename(article.with_suffix(".bak")),
+        lambda p: article.with_suffix(".bak").rename(article),
+        _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),
+        _replace("content/topics/ernte.yaml", "order: 1\ntitel: x", "order: 1"),
+    ]
+    reads = []
+    for edit in edits:
+        edit(proj)
+        options = Options(preview=True)
+        cached = core.build(proj, options=options, cache=cache)
+        reads.append(cache.last_read)
+        fresh = core.build(proj, options=Options(preview=True))
+        assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems]
+        assert cached.pages == fresh.pages
+        assert cached.assets == fresh.assets
+    assert reads[0] > 2 and reads[1] == 1 and reads[2] == 1, reads  # only the saved file is read again

@@ -196,3 +196,75 @@ def shared_key(config, nav_titles: dict, pages, root: Path, theme_dirs) -> bytes
                 stamps.append((os.path.join(dirpath, name), st.st_mtime_ns, st.st_size))
     add(sorted(stamps))
     return h.digest()
+
+
+class ReadCache:
+    """What loading made of each content file and article, by file (path, and stat or bytes):
+    under 'mkdocs serve' a rebuild reads and converts only the files saved since the last one
+    (load.load's ``cache``). Reading a file is a pure function of its bytes, its kind and its
+    path (load._read_file, article.load_article), so a result - objects and problems - is kept
+    as long as the bytes are the same; load() clears what its cross-file steps set on them."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple, tuple] = {}
+        self.articles: dict[tuple, tuple] = {}
+        #: how many content files and articles the last load read (the rest came from here)
+        self.last_read = 0
+
+    @staticmethod
+    def _fingerprint(path: Path, entry: tuple | None) -> tuple | None:
+        """(stat stamp, hash of the bytes) of a file; the bytes are read only when the stamp
+        differs from the entry's. None when the file cannot be read (reading reports it)."""
+        try:
+            st = os.stat(path)
+            stamp = (os.path.islink(path), st.st_mtime_ns, st.st_size, st.st_ino)
+            if entry is not None and entry[0][0] == stamp:
+                return entry[0]
+            return stamp, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
+        except OSError:
+            return None
+
+    def read_files(self, tasks: list, read) -> list:
+        """read(*task) for every task (load._read_files), from the cache where the file is the
+        same."""
+        out, kept = [], {}
+        self.last_read = 0
+        for task in tasks:
+            key = (task[0], str(task[1]), task[2], task[3])
+            entry = self.files.get(key)
+            fp = self._fingerprint(task[1], entry)
+            if entry is not None and fp is not None and entry[0][1] == fp[1]:
+                result = entry[1]
+            else:
+                result = read(*task)
+                self.last_read += 1
+            if fp is not None:
+                kept[key] = (fp, result)
+            out.append(result)
+        self.files = kept
+        return out
+
+    def article_reader(self, load_article):
+        """load_article, taking each article from the cache where its file is the same."""
+        from .errors import Problems
+
+        kept: dict[tuple, tuple] = {}
+        previous, self.articles = self.articles, kept
+
+        def read(root, seeds_dir, name, furniture, problems, mode):
+            path = Path(root) / seeds_dir / name
+            key = (str(root), seeds_dir, name, tuple(sorted(furniture.items())), mode)
+            entry = previous.get(key)
+            fp = self._fingerprint(path, entry)
+            if entry is not None and fp is not None and entry[0][1] == fp[1]:
+                article, found = entry[1], entry[2]
+            else:
+                found = Problems()
+                article = load_article(root, seeds_dir, name, furniture, found, mode)
+                self.last_read += 1
+            problems.extend(found)
+            if fp is not None:
+                kept[key] = (fp, article, found)
+            return article
+
+        return read

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .core import Result, build
 from .errors import ContentError
-from .incremental import REUSED_TEMPLATE, PageCache, shared_key
+from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
@@ -75,11 +75,13 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.unscanned: dict[str, tuple] = {}
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
+        self.read_cache: ReadCache | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
         self.command = command
         self.cache = PageCache()
+        self.read_cache = ReadCache() if command == "serve" else None
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -143,7 +145,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             checked = None
         options = self._options(config)
         result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None)
+                       checked=checked[1] if checked else None, cache=self.read_cache)
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
