@@ -76,8 +76,9 @@ test: $(STAMP) node-deps
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser"
 
-## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild
-## (about 6 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3").
+## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild,
+## reading the git history (500 scripted commits on 100 synthetic articles, 200 on the real dossier)
+## (about 9 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3 --no-history").
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

@@ -16,6 +16,10 @@ For each size a synthetic dossier (benchmarks/corpus.py) is written into a tempo
 * serve  - for the --serve-sizes: end to end against a running 'mkdocs serve' of the synthetic
            dossier (benchmarks/serve.py): save a topic file, poll its page until the change
            shows (edit -> visible), and the same for a break and its fix.
+* history - reading the content's git history (benchmarks/history_corpus.py scripts it: 500
+           commits on a synthetic dossier, 200 on the real one): first read (no cache), read
+           from the cache, incremental read after one more commit, and the full build with and
+           without the history (plugin option history: off).
 
 Every figure is the median of several runs, each in its own process. Results are printed and
 written to benchmarks/out/ (results.json, results.md).
@@ -60,12 +64,13 @@ def run_measured(cmd: list[str], timeout: float | None = None, cwd: Path | None 
                 proc.kill()
                 os.wait4(proc.pid, 0)
                 proc.returncode = -9
-                return {"seconds": None, "timeout": True, "rc": None, "peak_mib": None, "out": "", "err": ""}
+                return {"seconds": None, "timeout": True, "rc": None, "peak_mib": None, "cpu": None, "out": "", "err": ""}
             time.sleep(0.01)
         wall = time.perf_counter() - t0
         proc.returncode = os.waitstatus_to_exitcode(status)
         fout.seek(0), ferr.seek(0)
         return {"seconds": wall, "timeout": False, "rc": proc.returncode, "peak_mib": usage.ru_maxrss / 1024,
+                "cpu": usage.ru_utime + usage.ru_stime,
                 "out": fout.read(), "err": ferr.read()}
 
 
@@ -135,6 +140,15 @@ def worker(args: list[str]) -> int:
         return 0
     if kind == "preview":
         return preview_worker(Path(args[1]), int(args[2]))
+    if kind == "history":
+        from newsdossier import history
+
+        proj, use_cache = Path(args[1]), args[2] == "cache"
+        t0, c0 = time.perf_counter(), time.process_time()
+        h = history.read(proj, "content", cache=use_cache)
+        print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "commits": len(h.commits),
+                          "entries": len(h.entries()), "changes": sum(len(c.changes) for c in h.commits)}))
+        return 0
     raise SystemExit(f"unknown worker {kind}")
 
 
@@ -288,6 +302,72 @@ def bench_preview(runs: int, work: Path, log) -> dict:
 SAVE_TO_VISIBLE = {1000: 1.0, 3000: 2.0}
 
 
+def bench_history(label: str, proj: Path, commits: int, runs: int, work: Path, log) -> dict:
+    """History costs on proj, which gets a scripted history of `commits` commits."""
+    from history_corpus import scripted_history
+
+    t0 = time.perf_counter()
+    scripted_history(proj, commits)
+    log(f"  history ({label}): {commits} commits scripted in {time.perf_counter() - t0:.1f} s")
+
+    def read(mode: str) -> dict:
+        r = run_measured([sys.executable, __file__, "--worker", "history", str(proj), mode])
+        if r["rc"] != 0:
+            raise SystemExit(r["err"])
+        return json.loads(r["out"].strip().splitlines()[-1])
+
+    cache = proj / ".cache" / "dossier-history"
+    cold_runs = [read("nocache") for _ in range(runs)]
+    cold, cold_cpu = [r["seconds"] for r in cold_runs], [r["cpu"] for r in cold_runs]
+    shutil.rmtree(cache, ignore_errors=True)
+    first = read("cache")
+    warm = [read("cache")["seconds"] for _ in range(runs)]
+    incremental = []
+    for i in range(runs):  # one more commit each time, read on top of the cache of the one before
+        topic = sorted((proj / "content" / "topics").glob("*.yaml"))[0]
+        topic.write_text(topic.read_text(encoding="utf-8").replace("status: berichtet", "status: bestaetigt", 1)
+                         .replace("status: umstritten", "status: berichtet", 1), encoding="utf-8")
+        subprocess.run(["git", "-C", str(proj), "commit", "-q", "--allow-empty", "-am", f"bench {i}"], check=True, capture_output=True,
+                       env={**ENV, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@b", "GIT_COMMITTER_NAME": "b",
+                            "GIT_COMMITTER_EMAIL": "b@b"})
+        incremental.append(read("cache")["seconds"])
+    cfg = proj / "mkdocs.yml"
+    on_text = cfg.read_text(encoding="utf-8")
+    off_text = on_text.replace("  - dossier\n", "  - dossier:\n      history: off\n")
+    builds: dict[str, list[float]] = {"on": [], "off": [], "on_cpu": [], "off_cpu": []}
+    for i in range(runs):
+        for mode, text in (("off", off_text), ("on", on_text)):
+            cfg.write_text(text, encoding="utf-8")
+            site = work / f"hist-site-{label}-{mode}-{i}"
+            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg), "-d", str(site)])
+            if r["rc"] != 0:
+                raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
+            builds[mode].append(r["seconds"])
+            builds[f"{mode}_cpu"].append(r["cpu"])
+            shutil.rmtree(site, ignore_errors=True)
+    cfg.write_text(on_text, encoding="utf-8")
+    out = {"label": label, "commits": commits, "logged": first["entries"], "changes": first["changes"],
+           "cold_s": median(cold), "cold_cpu": median(cold_cpu), "warm_s": median(warm), "incremental_s": median(incremental),
+           "build_on_s": median(builds["on"]), "build_off_s": median(builds["off"]),
+           "build_on_cpu": median(builds["on_cpu"]), "build_off_cpu": median(builds["off_cpu"]),
+           "runs": {"cold": cold, "warm": warm, "incremental": incremental, **builds}}
+    log(f"  history ({label}): first read {out['cold_s']:.3f} s (CPU {out['cold_cpu']:.3f} s here), from cache {out['warm_s']:.3f} s, after one more "
+        f"commit {out['incremental_s']:.3f} s; build {out['build_on_s']:.2f} s with, {out['build_off_s']:.2f} s without "
+        f"(CPU {out['build_on_cpu']:.2f} s / {out['build_off_cpu']:.2f} s)")
+    return out
+
+
+def history_table(rows: list[dict]) -> str:
+    lines = ["| history | commits | changes | log entries | first read (CPU of this process) | from cache | one more commit | build with history | without | added | added CPU |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for h in rows:
+        lines.append(f"| {h['label']} | {h['commits']:,} | {h['changes']:,} | {h['logged']:,} | {fmt(h['cold_s'], digits=3)} ({fmt(h['cold_cpu'], digits=3)}) | "
+                     f"{fmt(h['warm_s'], digits=3)} | {fmt(h['incremental_s'], digits=3)} | {fmt(h['build_on_s'])} | "
+                     f"{fmt(h['build_off_s'])} | {fmt(h['build_on_s'] - h['build_off_s'])} | "
+                     f"{fmt(h['build_on_cpu'] - h['build_off_cpu'])} |")
+    return "\n".join(lines)
+
+
 def fmt(v, unit="s", digits=2):
     return "–" if v is None else f"{v:.{digits}f} {unit}"
 
@@ -360,6 +440,10 @@ def main(argv=None) -> int:
     p.add_argument("--serve-sizes", default="1000,3000",
                    help="article counts measured end to end against 'mkdocs serve' (default: %(default)s; '' for none)")
     p.add_argument("--serve-runs", type=int, default=3, help="edits per scenario against 'mkdocs serve' (median; default 3)")
+    p.add_argument("--history-commits", type=int, default=500, help="commits of the synthetic history (default 500)")
+    p.add_argument("--history-articles", type=int, default=100, help="articles of the synthetic dossier with a history (default 100)")
+    p.add_argument("--history-real-commits", type=int, default=200, help="commits scripted on the real dossier (default 200)")
+    p.add_argument("--no-history", action="store_true", help="skip the history benchmark")
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="where results.json/results.md go")
     a = p.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
@@ -375,7 +459,7 @@ def main(argv=None) -> int:
     started = dt.datetime.now()
     log(f"benchmark {started:%Y-%m-%d %H:%M}; {platform.python_implementation()} {platform.python_version()}; "
         f"{os.cpu_count()} CPUs; {platform.machine()}")
-    rows, preview = [], None
+    rows, preview, hist = [], None, []
     with tempfile.TemporaryDirectory(prefix="dossier-bench-") as tmp:
         work = Path(tmp)
         if not a.no_preview:
@@ -385,7 +469,21 @@ def main(argv=None) -> int:
                                    a.runs if n < 1000 else a.plain_runs_large, a.serve_runs if n in serve_sizes else 0))
             (a.out / "results.json").write_text(json.dumps({"date": started.isoformat(timespec="minutes"), "cpus": os.cpu_count(),
                                                             "rows": rows, "preview": preview}, indent=2))
-    text = table(rows, preview, a.plain_timeout)
+        if not a.no_history:
+            from corpus import write_corpus
+
+            gen = work / "hist-gen"
+            write_corpus(gen, a.history_articles, seed=1)
+            hist.append(bench_history(f"synthetic, {a.history_articles} articles",
+                                      make_project(work / "hist-synthetic", gen / "content", gen / "seeds"),
+                                      a.history_commits, a.runs, work, log))
+            hist.append(bench_history("real dossier", make_project(work / "hist-real", ROOT / "content", ROOT / "seeds"),
+                                      a.history_real_commits, a.runs, work, log))
+            (a.out / "results.json").write_text(json.dumps({"date": started.isoformat(timespec="minutes"), "cpus": os.cpu_count(),
+                                                            "rows": rows, "preview": preview, "history": hist}, indent=2))
+    text = table(rows, preview, a.plain_timeout) if rows else ""
+    if hist:
+        text += "\n\n" + history_table(hist)
     text += (f"\n\nMeasured {started:%Y-%m-%d} on {os.cpu_count()} CPUs, Python {platform.python_version()}; medians of "
              f"{a.runs} runs (from 1,000 articles: {a.runs_large}; plain MkDocs from 1,000 articles: {a.plain_runs_large}), "
              "each in a fresh process.")

@@ -172,3 +172,102 @@ def _pos():
     from newsdossier.errors import Pos
 
     return Pos("content/dossier.yaml", 3, 7)
+
+
+# --- issue 11: Markdown targets and YAML tags/escapes -----------------------------------------
+
+markdown_links = st.lists(st.one_of(
+    st.sampled_from(["[x](", "](", ")", "[a]", "[a]:", "\n", "\n\n", "    ", "> ", "- ", "1. ", "![x](", "<", ">",
+                     "//", "/\\", "\\", "/", "evil.example", "https:", "http:", "mailto:", "javascript:", "data:",
+                     "&#47;", "&#92;", "&#106;", "&colon;", "\t", " ", "#", "./", "../", "x", "\"t\"", "'t'"]),
+    st.text(alphabet="ab:/\\.#", max_size=3)), max_size=25).map("".join)
+
+
+def _as_browser_reads(url: str) -> str:
+    """A link target as a browser resolves it: entities decoded, tabs and line breaks removed,
+    leading controls and spaces stripped, backslashes as slashes."""
+    import html as html_lib
+
+    url = re.sub(r"[\t\n\r]", "", html_lib.unescape(url)).lstrip("".join(map(chr, range(33))))
+    return url.replace("\\", "/")
+
+
+@FAST
+@given(markdown_links)
+@example("Ein [Link][a].\n\n[a]:\n    javascript:alert(1)")
+@example("- [x][a]\n- [a]: //evil.example")
+@example("> [a]: /\\evil.example\n\n[x][a]")
+def test_markdown_that_passes_never_links_off_site_by_accident_nor_loads_anything(text):
+    problems = Problems()
+    try:
+        value = Markdown(3000).convert(text, _pos(), Ctx(problems))
+    except Invalid:
+        assert problems.all() and all(p.pos.path == "content/dossier.yaml" and p.hint for p in problems.all())
+        return
+    html = str(render_markdown(value))
+    assert "<img" not in html, (text, html)  # nothing is loaded from anywhere
+    for raw in re.findall(r'(?:href|src)="([^"]*)"', html):
+        url = _as_browser_reads(raw)
+        scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+        assert (scheme.group(1).lower() in ("http", "https", "mailto")) if scheme else not url.startswith("//"), (text, html)
+
+
+yaml_values = st.one_of(
+    st.sampled_from(['"\\x80"', '"\\x9f"', '"\\x85"', '"\\ud800"', '"a\\udfffb"', '"\\u202e"', '"\\u2066x"', '"\\uffff"',
+                     '"\\ufffe"', '"\\x00"', '"\\e"', '"\\N"', '"\\_"', '"\\L"', '"\\P"', '"\\t"', '"ok"', "'ok'",
+                     "abc", "maybe", '""', "1" * 4400, "1.7e+308", "1e400", "0x1F", "0o17", "-.inf", ".nan", "10.000",
+                     "2024-10-18", "yes", "[1, 2]", "{a: b}", "\u202etext", "te\u2069xt", "a\x85b"]),
+    st.text(max_size=6).map(lambda t: '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'))
+yaml_tags = st.sampled_from(["", "", "!!int ", "!!float ", "!!bool ", "!!str ", "!!null ", "!!binary ", "!!timestamp ",
+                             "!!map ", "!!seq ", "!!set ", "!!omap ", "!!python/name:os.system ", "!custom ", "!!merge "])
+
+
+@FAST
+@given(st.lists(st.tuples(st.sampled_from(["term", "id", '"k\\x80"', "name", "value"]), yaml_tags, yaml_values),
+                min_size=1, max_size=6))
+@example([("value", "!!int ", '"abc"')])
+@example([("term", "", '"CSIS \\ud800"')])
+def test_any_tags_and_escapes_give_clean_data_or_located_errors(entries):
+    from newsdossier.safety import BAD_IN_YAML
+
+    text = "".join(f"{key}{i}: {tag}{value}\n" for i, (key, tag, value) in enumerate(entries))
+    problems = Problems()
+    data = load_yaml(text, "content/x.yaml", problems)
+    for p in problems.all():
+        assert p.pos.path == "content/x.yaml" and p.pos.line >= 1 and p.hint, p.format()
+        p.format().encode("utf-8")  # printable as it is
+
+    def walk(v):
+        if isinstance(v, str):
+            assert not BAD_IN_YAML.search(v), (text, v)
+        elif isinstance(v, dict):
+            for k, x in v.items():
+                walk(k)
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(data)
+
+
+@SLOW
+@given(tag=yaml_tags, value=yaml_values, field=st.sampled_from(["term", "definition", "id"]))
+def test_any_tag_or_escape_in_a_content_file_gives_a_model_or_located_content_errors(fuzz_project, tag, value, field):
+    target = fuzz_project / "content/glossary/fuzz.yaml"
+    fields = {"id": "fuzz", "term": "Fuzz", "definition": "Ein Wort."}
+    fields[field] = f"{tag}{value}"
+    target.write_text("- " + "\n  ".join(f"{k}: {v}" for k, v in fields.items()) + "\n", encoding="utf-8")
+    try:
+        result = core.check(fuzz_project)
+    finally:
+        target.unlink()
+    for p in result.problems:
+        assert p.pos.path.startswith("content/"), p.format()
+        if p.severity == "error":
+            assert p.hint and p.pos.line, p.format()
+    if result.ok:
+        from newsdossier.safety import BAD_IN_YAML
+
+        term = next(t for t in result.dossier.terms.values() if t.id != "tonne")
+        assert not BAD_IN_YAML.search(term.term + term.definition), term

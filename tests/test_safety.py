@@ -17,6 +17,8 @@ from newsdossier.article import MAX_SEED_BYTES
 from newsdossier.load import MAX_CONTENT_BYTES
 from newsdossier.yamlio import load_yaml
 
+import re
+
 
 def edit(proj: Path, rel: str, old: str, new: str) -> None:
     path = proj / rel
@@ -359,3 +361,530 @@ def test_extreme_nesting_is_a_content_error_not_a_crash(tmp_path, doc):
     assert r.returncode == 1, (r.returncode, r.stderr[-500:])
     assert r.stderr.startswith("content/glossary/glossar.yaml"), r.stderr[:300]
     assert "nested" in r.stderr and "Traceback" not in r.stderr
+
+
+# === issue 11: every class of hostile input found by the review ============================
+
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+
+
+def errors_of(proj: Path) -> list[str]:
+    return [e.format() for e in core.check(proj).errors]
+
+
+def run_cli(*args, cwd=None, timeout=120):
+    import subprocess
+    import sys
+
+    dossier = str(Path(sys.executable).parent / "dossier")
+    return subprocess.run([dossier, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+                          env={**__import__("os").environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+# --- published without a check --------------------------------------------------------------
+
+@pytest.mark.parametrize("rel", ["evil.md", "glossary/evil.html", "assets/evil.js", "topics/notiz.txt"])
+def test_a_stray_file_in_content_is_an_error(tmp_path, rel):
+    proj = make_project(tmp_path)
+    target = proj / "content" / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes((HOSTILE / "evil.md").read_bytes())
+    assert only_error(proj).startswith(f"content/{rel}: error: stray file in the content folder: the dossier does "
+                                       "not use it, and it is not published\n    hint: move it out of content/")
+
+
+def test_a_symbolic_link_in_content_is_an_error_and_never_followed(tmp_path):
+    proj = make_project(tmp_path)
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0\n", encoding="utf-8")
+    (proj / "content/passwd.txt").symlink_to(secret)
+    (proj / "content/linked").symlink_to(tmp_path, target_is_directory=True)
+    errors = errors_of(proj)
+    assert errors == [
+        "content/linked: error: symbolic link in the content folder: it is neither read nor published\n"
+        "    hint: replace the link by the file itself, or remove it",
+        "content/passwd.txt: error: symbolic link in the content folder: it is neither read nor published\n"
+        "    hint: replace the link by the file itself, or remove it"], errors
+
+
+def test_nothing_from_content_reaches_the_site_even_files_the_check_allows(tmp_path):
+    """README.md and hidden files are allowed in content/ (documentation, editor files), but
+    like everything in the docs folder they are never published: only generated pages and the
+    theme's assets are."""
+    proj = make_project(tmp_path)
+    evil = (HOSTILE / "evil.md").read_text(encoding="utf-8")
+    (proj / "content/glossary/README.md").write_text(evil, encoding="utf-8")
+    (proj / "content/.versteckt.html").write_text(evil, encoding="utf-8")
+    (proj / "content/.notizen").mkdir()
+    (proj / "content/.notizen/evil.md").write_text(evil, encoding="utf-8")
+    assert core.check(proj).ok
+    site = build_project(proj)
+    published = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert not [p for p in published if "evil" in p or "versteckt" in p or "glossary" in p or "README" in p]
+    assert all("alert(document.cookie)" not in p.read_text(encoding="utf-8", errors="replace")
+               for p in site.rglob("*.html"))
+
+
+@pytest.mark.parametrize("where", ["content/stuck.md", "content/topics/stuck.yaml"])
+def test_a_fifo_in_content_is_refused_without_opening_it(tmp_path, where):
+    """Opening a FIFO for reading waits for a writer forever: it is refused by its kind."""
+    import os
+
+    proj = make_project(tmp_path)
+    os.mkfifo(proj / where)
+    r = run_cli("--root", proj, "check", timeout=60)  # a hang fails by the timeout
+    assert r.returncode == 1, r.stderr
+    assert f"{where}: error: " in r.stderr and "FIFO" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_fifo_as_an_article_is_refused_without_opening_it(tmp_path):
+    import os
+
+    from newsdossier.article import read_text_file
+
+    proj = make_project(tmp_path)
+    os.mkfifo(proj / "seeds/stuck.txt")
+    problems = Problems()
+    assert read_text_file(proj / "seeds/stuck.txt", "seeds/stuck.txt", problems, limit=100, what="article file",
+                          fix_link="", fix_size="") is None
+    assert problems.all()[0].format().startswith(
+        "seeds/stuck.txt: error: expected a article file here, found a folder or special file (a FIFO (named pipe))")
+
+
+@pytest.mark.parametrize("escape, shown", [
+    ("\\x80", "U+0080"), ("\\x9f", "U+009F"), ("\\x85", "U+0085"), ("\\ufffe", "U+FFFE"), ("\\uffff", "U+FFFF"),
+    ("\\ud800", "U+D800 (a lone surrogate"), ("\\udfff", "U+DFFF (a lone surrogate"),
+    ("\\u202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"), ("\\u2066", "U+2066 (LEFT-TO-RIGHT ISOLATE)"),
+    ("\\x1b", "U+001B"),
+])
+@pytest.mark.parametrize("rel, old, new, pos", [
+    ("content/actors/akteure.yaml", "name: Anna Beispiel", 'name: "Anna {} Beispiel"', "2:9"),
+    ("content/sources/rekordernte.yaml", "publisher: null", 'publisher: "Verlag{}"', "3:12"),
+    ("content/glossary/glossar.yaml", "term: Tonne", 'term: "CSIS {}"', "2:9"),
+    ("content/topics/ernte.yaml", 'quote: "Die Gemeinde Testdorf', 'quote: "{}Die Gemeinde Testdorf', "19:20"),
+    ("content/topics/ernte.yaml", "status: berichtet", '"status{}": berichtet', "16:9"),
+], ids=["name", "publisher", "term", "quote", "key"])
+def test_control_surrogate_and_bidi_escapes_are_refused_where_they_stand(tmp_path, rel, old, new, pos, escape, shown):
+    proj = make_project(tmp_path)
+    edit(proj, rel, old, new.format(escape))
+    errors = errors_of(proj)
+    [mine] = [e for e in errors if e.startswith(f"{rel}:{pos}: error: invisible control character {shown}")] or [errors]
+    assert "hint: remove it" in mine
+    for e in errors:  # printable as it is: no raw control character or surrogate in a message
+        e.encode("utf-8")
+        assert e.isprintable() or set(e) - set(e.replace("\n", "")) == {"\n"}
+
+
+@pytest.mark.parametrize("raw", ["\u202e", "\u2067", "\x85", "\u200f"])
+def test_raw_bidi_and_control_characters_in_yaml_are_refused_at_their_column(tmp_path, raw):
+    proj = make_project(tmp_path)
+    edit(proj, "content/topics/ernte.yaml", 'quote: "Die Gemeinde Testdorf', f'quote: "Die{raw} Gemeinde Testdorf')
+    errors = errors_of(proj)
+    assert errors[0].startswith(f"content/topics/ernte.yaml:19:24: error: invisible control character U+{ord(raw):04X}"), errors
+    assert len(errors) == 1, errors
+
+
+def test_markdown_looking_text_in_a_plain_field_stays_text(tmp_path):
+    proj = make_project(tmp_path)
+    edit(proj, "content/sources/rekordernte.yaml", "publisher: null", 'publisher: "[mehr](javascript:alert(document.cookie))"')
+    assert core.check(proj).ok
+    site = build_project(proj)
+    for page in site.rglob("*.html"):
+        scan = _Scan()
+        scan.feed(page.read_text(encoding="utf-8"))
+        assert scan.bad == [], (page, scan.bad)
+    assert "[mehr](javascript:alert(document.cookie))" in (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+
+
+MARKDOWN_LINKS = [  # (payload, line offset in the block, column, message)
+    ("Ein [Link][a].\n\n[a]:\n    javascript:alert(1)", 3, 5, "link target 'javascript:alert(1)' is not allowed"),
+    ("Ein [Link][a].\n\n> [a]: javascript:alert(1)", 2, 8, "link target 'javascript:alert(1)' is not allowed"),
+    ("- Ein [Link][a].\n- [a]: javascript:alert(1)", 1, 8, "link target 'javascript:alert(1)' is not allowed"),
+    ("Ein [Link](//evil.example/x).", 0, 12, "link target '//evil.example/x' is not allowed"),
+    ("Ein [Link](/\\evil.example/x).", 0, 12, "link target '/\\evil.example/x' is not allowed"),
+    ("Ein [Link][a].\n\n[a]: //evil.example", 2, 6, "link target '//evil.example' is not allowed"),
+    ("Ein ![Bild](https://tracker.example/p.gif) hier.", 0, 13, "image 'https://tracker.example/p.gif' is not allowed"),
+    ("Ein ![Bild][b].\n\n[b]: https://tracker.example/p.gif", 2, 6, "image 'https://tracker.example/p.gif' is not allowed"),
+]
+
+
+@pytest.mark.parametrize("field", ["lead", "method", "contact"])
+@pytest.mark.parametrize("payload, dline, col, message", MARKDOWN_LINKS)
+def test_markdown_fields_refuse_every_spelling_of_script_and_third_party_targets(tmp_path, field, payload, dline, col, message):
+    proj = make_project(tmp_path)
+    start = {"lead": "lead: |\n  Ein Dossier über eine *Rekordernte*.\n", "method": "method: |\n  Jede Aussage ist belegt.\n",
+             "contact": "contact: |\n  Fehler bitte an die Redaktion melden.\n"}[field]
+    first = (proj / "content/dossier.yaml").read_text(encoding="utf-8").split("\n").index(start.split("\n")[1]) + 1
+    edit(proj, "content/dossier.yaml", start, start + "\n  " + payload.replace("\n", "\n  ") + "\n")
+    msg = only_error(proj)
+    assert msg.startswith(f"content/dossier.yaml:{first + 2 + dline}:{col + 2}: error: {message}"), msg
+
+
+def test_safe_markdown_links_still_pass(tmp_path):
+    proj = make_project(tmp_path)
+    edit(proj, "content/dossier.yaml", "  Jede Aussage ist belegt.\n",
+         "  Jede Aussage ist belegt: [Kodex](https://www.presserat.de/), [oben](#status), [Daten](/daten/), "
+         "[hier](./themen/), [Mail](mailto:redaktion@example.org).\n\n  [a]: https://example.org/a\n")
+    assert core.check(proj).ok, errors_of(proj)
+
+
+# --- tracebacks and unpositioned errors -------------------------------------------------------
+
+@pytest.mark.parametrize("value, message", [
+    ('!!int "abc"', "'abc' is not a valid !!int value"),
+    ('!!int ""', "'' is not a valid !!int value"),
+    ('!!float "abc"', "'abc' is not a valid !!float value"),
+    ('!!bool "maybe"', "'maybe' is not a valid !!bool value"),
+    ("1" * 4400, "number with 4,400 digits: more than this tool reads (4,300)"),
+])
+def test_tagged_values_that_do_not_fit_their_tag_are_positioned_errors(tmp_path, value, message):
+    proj = make_project(tmp_path)
+    edit(proj, "content/figures/ernte.yaml", "value: 1200", f"value: {value}")
+    r = run_cli("--root", proj, "check")
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr[-800:]
+    assert r.stderr.startswith(f"content/figures/ernte.yaml:6:12: error: {message}"), r.stderr[:300]
+
+
+@pytest.mark.parametrize("value", ["1.7e+308", "-1.0e+16", "!!float 1e400"])
+def test_figure_values_too_large_for_a_chart_are_refused(tmp_path, value):
+    proj = make_project(tmp_path)
+    edit(proj, "content/figures/ernte.yaml", "value: 1200", f"value: {value}")
+    msg = only_error(proj)
+    assert msg.startswith("content/figures/ernte.yaml:6:12: error: "), msg
+    assert "larger than the largest number" in msg or "not a finite number" in msg
+
+
+def test_order_must_be_a_small_whole_number(tmp_path):
+    proj = make_project(tmp_path)
+    edit(proj, "content/topics/ernte.yaml", "order: 1", "order: " + "9" * 400)
+    assert only_error(proj).startswith("content/topics/ernte.yaml:2:8: error: a number with 400 digits is too large here")
+
+
+def test_a_lone_surrogate_never_reaches_the_build(tmp_path):
+    """Found by the review: check passed, the build died with UnicodeEncodeError."""
+    proj = make_project(tmp_path)
+    edit(proj, "content/glossary/glossar.yaml", "term: Tonne", 'term: "CSIS \\ud800"')
+    r = run_cli("build", "--site-dir", proj / "site", cwd=proj)
+    assert r.returncode == 1, r.stderr
+    assert r.stderr.startswith("content/glossary/glossar.yaml:2:9: error: invisible control character U+D800")
+    assert "Traceback" not in r.stderr and not (proj / "site").exists()
+
+
+def test_nul_bytes_are_reported_with_line_and_column(tmp_path):
+    proj = make_project(tmp_path)
+    seed = proj / "seeds/artikel.txt"
+    seed.write_bytes(seed.read_bytes().replace("Bauernverband".encode(), b"Bauern\x00verband", 1))
+    text = seed.read_bytes()
+    line = text[:text.index(b"\x00")].count(b"\n") + 1
+    col = len(text[:text.index(b"\x00")].split(b"\n")[-1].decode()) + 1
+    assert only_error(proj).startswith(f"seeds/artikel.txt:{line}:{col}: error: article file contains NUL characters")
+
+
+def test_too_deep_nesting_past_the_composer_is_reported_with_a_line(tmp_path):
+    problems = Problems()
+    assert load_yaml("a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 2000)), "x.yaml", problems) is None
+    [p] = problems.all()
+    assert p.format().startswith("x.yaml:") and p.pos.line > 1 and "nested more than 64 levels" in p.message
+
+
+def test_schema_errors_in_a_topic_do_not_hide_its_wrong_quote(tmp_path):
+    proj = make_project(tmp_path)
+    (proj / "content/topics/ernte.yaml").write_bytes((HOSTILE / "schema-errors-and-wrong-quote-topic.yaml").read_bytes())
+    errors = errors_of(proj)
+    assert [e.split(": error: ")[0] for e in errors if e.startswith("content/topics/")] == [
+        "content/topics/ernte.yaml:4:1", "content/topics/ernte.yaml:11:17", "content/topics/ernte.yaml:14:20"], errors
+    assert any("quote for source 'rekordernte' not found in seeds/artikel.txt" in e and "closest passage" in e
+               for e in errors), errors
+
+
+def test_export_into_an_existing_file_is_a_usage_error(tmp_path):
+    proj = make_project(tmp_path)
+    (proj / "out.md").write_text("x", encoding="utf-8")
+    r = run_cli("--root", proj, "export", proj / "out.md")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "out.md: exists and is not a folder" in r.stderr
+
+
+@pytest.mark.parametrize("how", ["parent-is-a-file", "not-writable"])
+def test_a_site_folder_that_cannot_be_written_is_a_clear_build_error(tmp_path, monkeypatch, capsys, how):
+    """(Root may write anywhere, so 'not writable' is made by the folder refusing to be made.)"""
+    from newsdossier import cli, sitedir
+
+    proj = make_project(tmp_path)
+    site = proj / "site"
+    if how == "parent-is-a-file":
+        (proj / "datei").write_text("x", encoding="utf-8")
+        site = proj / "datei" / "site"
+    else:
+        def refuse(target):
+            raise PermissionError(13, "Permission denied", str(target.parent))
+
+        monkeypatch.setattr(sitedir, "new_build_dir", refuse)
+    assert cli.main(["--root", str(proj), "build", "--site-dir", str(site)]) == 3
+    err = capsys.readouterr().err
+    assert "build failed: cannot write in" in err and "hint:" in err and "Traceback" not in err
+
+
+# --- resources --------------------------------------------------------------------------------
+
+def test_aliases_cannot_multiply_citations(tmp_path):
+    proj = make_project(tmp_path)
+    (proj / "content/topics/ernte.yaml").write_bytes((HOSTILE / "alias-bomb-topic.yaml").read_bytes())
+    errors = errors_of(proj)
+    assert len(errors) == 2, errors  # one message per repeated list, however long
+    assert "content/topics/ernte.yaml:5:19: error: the same statement is listed twice (first at line 5) " \
+           "(9 repetitions in this list)" in "\n".join(errors), errors
+    assert "content/topics/ernte.yaml:12:48: error: this passage of source 'rekordernte' is already cited by the same " \
+           "statement (9 repetitions in this list)" in "\n".join(errors), errors
+
+
+def test_the_citation_budgets(tmp_path, monkeypatch):
+    from newsdossier import safety
+
+    proj = make_project(tmp_path)
+    monkeypatch.setattr(safety, "MAX_CITATIONS_PER_STATEMENT", 1)
+    errors = errors_of(proj)
+    assert any(e.startswith("content/topics/ernte.yaml:8:5: error: this statement shows 2 citations (its own and its "
+                            "claims'), more than 1") for e in errors), errors
+    monkeypatch.setattr(safety, "MAX_CITATIONS_PER_STATEMENT", 200)
+    monkeypatch.setattr(safety, "MAX_CITATIONS_SHOWN", 5)
+    assert only_error(proj).startswith("content: error: the pages would show ")
+
+
+def test_the_page_size_budget(tmp_path, monkeypatch):
+    from newsdossier import safety
+
+    proj = make_project(tmp_path)
+    monkeypatch.setattr(safety, "MAX_PAGE_CHARS", 1_000)
+    result = core.build(proj)
+    assert not result.ok and not result.pages
+    assert any(e.format().startswith("content: error: the generated page ") for e in result.errors)
+
+
+def _long_article(proj: Path, paragraph: str) -> None:
+    seed = proj / "seeds/artikel.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\n\n" + paragraph + "\n", encoding="utf-8")
+
+
+def test_a_wrong_quote_against_a_huge_paragraph_is_searched_within_the_budget(tmp_path, monkeypatch):
+    """The closest passage is still found (around exact pieces of the quote), but never by
+    comparing the quote with more than MAX_MATCH_CHARS characters."""
+    import random
+
+    from newsdossier import load, safety
+
+    rnd = random.Random(1)
+    words = ["Apfel", "Ernte", "Gemeinde", "Tonnen", "Verband", "Kisten", "Bauer", "Rekord"]
+    para = " ".join(rnd.choice(words) + str(rnd.randint(0, 99)) for _ in range(MAX_SEED_BYTES // 12))
+    proj = make_project(tmp_path)
+    _long_article(proj, para)
+    wrong = para[50_000:51_000] + " FALSCH"
+    edit(proj, "content/topics/ernte.yaml", "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet.", wrong)
+    compared = []
+    real = load.closest_passage
+    monkeypatch.setattr(load, "closest_passage",
+                        lambda art, q, blocks: compared.append(sum(len(b.text) for b in blocks)) or real(art, q, blocks))
+    msg = only_error(proj)
+    assert "closest passage (¶4, line " in msg and para[50_000:50_100] in msg, msg[:300]
+    assert compared and max(compared) <= safety.MAX_MATCH_CHARS
+
+
+def test_a_quote_found_a_million_times_gives_a_short_message(tmp_path):
+    proj = make_project(tmp_path)
+    _long_article(proj, ("e " * (MAX_SEED_BYTES // 2 - 1000)).strip())
+    edit(proj, "content/topics/ernte.yaml", "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet.", "e")
+    msg = only_error(proj)
+    assert "error: quote for source 'rekordernte' occurs more than 10 times (¶1, ¶1, ¶1" in msg and len(msg) < 400, msg
+
+
+def test_match_budget_for_the_whole_run_ends_the_closest_passage_search(tmp_path, monkeypatch):
+    from newsdossier import safety
+
+    proj = make_project(tmp_path)
+    edit(proj, "content/topics/ernte.yaml", "Die Gemeinde Testdorf hat nach eigenen Angaben", "Die Gemeinde Testdorf hat")
+    monkeypatch.setattr(safety, "MAX_MATCH_CHARS_TOTAL", 10)
+    msg = only_error(proj)
+    assert "closest passage not searched: this run has spent its budget" in msg
+
+
+# --- faults: ids --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rel, old, new, expected", [
+    ("content/topics/ernte.yaml", None, "content/topics/index.yaml", "content/topics/index.yaml:1:1: error: topic id 'index' is reserved"),
+    ("content/sources/rekordernte.yaml", None, "content/sources/index.yaml", "content/sources/index.yaml:1:1: error: source id 'index' is reserved"),
+    ("content/actors/akteure.yaml", "id: beispiel", "id: index", "content/actors/akteure.yaml:1:7: error: actor id 'index' is reserved"),
+    ("content/actors/akteure.yaml", "id: beispiel", "id: person", "content/actors/akteure.yaml:1:7: error: actor id 'person' is reserved"),
+    ("content/glossary/glossar.yaml", "id: tonne", "id: beleg-1", "content/glossary/glossar.yaml:1:7: error: term id 'beleg-1' is reserved"),
+    ("content/events/chronik.yaml", "id: erntebeginn", "id: jahr-2024", "content/events/chronik.yaml:1:7: error: event id 'jahr-2024' is reserved"),
+    ("content/figures/ernte.yaml", "id: ernte-1200", "id: reihe-truppenzahl", "content/figures/ernte.yaml:5:9: error: figure id 'reihe-truppenzahl' is reserved"),
+    ("content/topics/ernte.yaml", "id: ernte-verband", "id: belege-h", "content/topics/ernte.yaml:20:13: error: claim id 'belege-h' is reserved"),
+    ("content/topics/ernte.yaml", "id: ernte-verband", "id: ereignis-erntebeginn", "content/topics/ernte.yaml:20:13: error: claim id 'ereignis-erntebeginn' is reserved"),
+    ("content/topics/ernte.yaml", "id: ernte-verband", "id: die-ernte", "content/topics/ernte.yaml:20:13: error: claim id 'die-ernte' is the anchor of its topic page's title „Die Ernte“"),
+    ("content/contradictions/streit.yaml", "id: erntemenge", "id: widerspruche", "content/contradictions/streit.yaml:1:7: error: contradiction id 'widerspruche' is reserved"),
+    ("content/topics/ernte.yaml", "id: ernte-gemeinde", "id: anna-beispiel", "content/topics/ernte.yaml:13:13: error: claim id 'anna-beispiel' is the anchor of the title „Anna Beispiel“ of the page of actor 'beispiel'"),
+    ("content/sources/rekordernte.yaml", "title: Testdorf meldet Rekordernte", "title: P1", "content/sources/rekordernte.yaml:2:8: error: the title's anchor 'p1' is one the source page uses"),
+])
+def test_reserved_ids_and_generated_anchors_cannot_collide(tmp_path, rel, old, new, expected):
+    proj = make_project(tmp_path)
+    if old is None:
+        (proj / rel).rename(proj / new)
+        if "sources" in new:  # the references to the source follow it
+            for path in (proj / "content").rglob("*.yaml"):
+                path.write_text(path.read_text(encoding="utf-8").replace("source: rekordernte", "source: index"), encoding="utf-8")
+        if "topics" in new:
+            for path in (proj / "content").rglob("*.yaml"):
+                path.write_text(path.read_text(encoding="utf-8").replace("topics: [ernte]", "topics: [index]"), encoding="utf-8")
+    else:
+        edit(proj, rel, old, new)
+        for path in (proj / "content").rglob("*.yaml"):  # references follow the renamed id
+            ident = old.split(": ")[1]
+            text = path.read_text(encoding="utf-8")
+            text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", new.split(": ")[1], text) if path != proj / rel else text
+            path.write_text(text, encoding="utf-8")
+    errors = errors_of(proj)
+    assert any(e.startswith(expected) for e in errors), errors
+
+
+def test_every_id_the_pages_make_themselves_is_reserved(tmp_path):
+    """Drift guard: build the fixture; every HTML id that no content gave (and that MkDocs or
+    the theme did not make) must be refused as a content id - else a content id could repeat it."""
+    from newsdossier.safety import generated_anchor, heading_anchor
+
+    proj = make_project(tmp_path)
+    d = core.check(proj).dossier
+    content_ids = {*d.claims, *d.events, *d.figures, *d.actors, *d.terms, *d.contradictions}
+    content_ids |= {f"ereignis-{e}" for e in d.events}
+    content_ids |= {f"{p}-{s}" for s in d.series for p in ("reihe", "tabelle", "diagramm")}
+    content_ids |= {f"diagramm-{s}-{x}" for s in d.series for x in ("title", "desc")}
+    titles = {heading_anchor(t) for t in [d.meta.title, *(t.title for t in d.topics.values()),
+                                          *(a.name for a in d.actors.values()), *(s.title for s in d.sources.values())]}
+    site = build_project(proj)
+    made = set()
+    for page in site.rglob("*.html"):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        assert len(ids) == len(set(ids)), (page, sorted(i for i in ids if ids.count(i) > 1))
+        made |= {i for i in ids if not i.startswith("__") and re.fullmatch(r"[a-z][a-z0-9-]*", i)}
+    unreserved = sorted(i for i in made - content_ids - titles if not generated_anchor(i))
+    assert unreserved == [], f"add these to safety.RESERVED_IDS or a pattern: {unreserved}"
+
+
+# --- faults: the site folder ------------------------------------------------------------------
+
+def test_the_swap_is_one_exchange_and_leftovers_are_cleaned(tmp_path, monkeypatch):
+    from newsdossier import cli, sitedir
+
+    proj = make_project(tmp_path)
+    assert cli.main(["--root", str(proj), "build"]) == 0
+    first = (proj / "site").stat().st_ino
+    (proj / ".site-new-abc").mkdir()
+    (proj / ".site-old-def").mkdir()
+    (proj / ".site-old-def/site").mkdir()
+    calls = []
+    real = sitedir._exchange
+    monkeypatch.setattr(sitedir, "_exchange", lambda a, b: calls.append((a, b)) or real(a, b))
+    assert cli.main(["--root", str(proj), "build"]) == 0
+    assert len(calls) == 1 and calls[0][1] == proj / "site"
+    assert (proj / "site").stat().st_ino != first and (proj / "site/index.html").is_file()
+    assert sorted(p.name for p in proj.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_where_the_kernel_cannot_exchange_an_interrupted_swap_is_repaired_by_the_next_build(tmp_path, monkeypatch):
+    from newsdossier import cli, sitedir
+
+    proj = make_project(tmp_path)
+    monkeypatch.setattr(sitedir, "_exchange", lambda a, b: False)
+    assert cli.main(["--root", str(proj), "build"]) == 0
+    assert cli.main(["--root", str(proj), "build"]) == 0  # the fallback: two renames
+    good = (proj / "site/index.html").read_bytes()
+    # killed between the two renames: site/ is in .site-old-*/site
+    (proj / ".site-old-x").mkdir()
+    (proj / "site").rename(proj / ".site-old-x/site")
+    (proj / ".site-new-y").mkdir()
+    assert sitedir.recover_and_clean(proj / "site")
+    assert (proj / "site/index.html").read_bytes() == good
+    assert sorted(p.name for p in proj.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_a_second_build_into_the_same_site_is_refused_while_the_first_runs(tmp_path, capsys):
+    from newsdossier import cli, sitedir
+
+    proj = make_project(tmp_path)
+    with sitedir.BuildLock(proj / "site"):
+        assert cli.main(["--root", str(proj), "build"]) == 3
+        err = capsys.readouterr().err
+        assert f"build refused: another build into {proj / 'site'} is running (process " in err
+        assert "wait for it to finish, then build again" in err
+    assert cli.main(["--root", str(proj), "build"]) == 0  # released: the next build runs
+    assert not (proj / ".site-build.lock").exists()
+
+
+# --- faults: the preview and articles -------------------------------------------------------------
+
+def test_the_preview_keeps_watching_seeds_moved_away_and_back(tmp_path):
+    """MkDocs' watcher of a folder stops for good when the folder disappears; the plugin
+    watches it anew when it is back. (The waits below wait for events, with a generous
+    upper bound, and assert nothing about time.)"""
+    import time
+
+    from mkdocs.config import load_config
+    from mkdocs.livereload import LiveReloadServer
+
+    proj = make_project(tmp_path)
+    cfg = load_config(str(proj / "mkdocs.yml"))
+    plugin = cfg.plugins["dossier"]
+    plugin.on_startup(command="serve", dirty=False)
+    plugin.on_config(cfg)
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path), polling_interval=0.1)
+    plugin.on_serve(server, config=cfg, builder=None)
+    seeds, away = proj / "seeds", tmp_path / "weg"
+
+    def emitter_alive() -> bool:
+        watch = server._watch_refs.get(str(seeds))
+        emitter = server.observer._emitter_for_watch.get(watch) if watch else None
+        return emitter is not None and emitter.is_alive()
+
+    def wait_for(condition, action=lambda: None) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            action()
+            if condition():
+                return True
+            time.sleep(0.05)
+        return False
+
+    def rebuild_wanted() -> bool:
+        with server._rebuild_cond:
+            wanted, server._want_rebuild = server._want_rebuild, False
+        return wanted
+
+    server.observer.start()
+    try:
+        assert wait_for(emitter_alive)
+        seeds.rename(away)
+        assert wait_for(lambda: not emitter_alive()), "the watcher did not notice the folder was gone"
+        rebuild_wanted()
+        away.rename(seeds)
+        assert wait_for(rebuild_wanted), "seeds/ coming back did not trigger a rebuild"
+        assert wait_for(emitter_alive), "seeds/ is not watched again"
+        n = iter(range(100_000))
+        assert wait_for(rebuild_wanted, lambda: (seeds / "artikel.txt").write_text(f"Text {next(n)}\n", encoding="utf-8")), \
+            "an edit of a seed after the move was not seen"
+    finally:
+        server._shutdown = True
+        server.observer.stop()
+        server.observer.join()
+
+
+def test_direction_overrides_in_an_article_are_neutralised_and_refused_in_quotes(tmp_path):
+    proj = make_project(tmp_path)
+    seed = proj / "seeds/artikel.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("Foto zeigt", "Foto \u202ezeigt\u202c"), encoding="utf-8")
+    assert core.check(proj).ok
+    site = build_project(proj, command="serve")  # the preview shows the whole article
+    for page in site.rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".json"):
+            text = page.read_text(encoding="utf-8")
+            assert "\u202e" not in text and "\\u202e" not in text, page
+    assert "Foto \ufffdzeigt\ufffd" in (site / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
+    edit(proj, "content/topics/ernte.yaml", 'quote: "Die Gemeinde Testdorf', 'quote: "Die Gemeinde \\u202eTestdorf')
+    assert errors_of(proj)[0].startswith("content/topics/ernte.yaml:19:20: error: invisible control character U+202E")

@@ -106,7 +106,11 @@ def decode_utf8(data: bytes, path: str, problems: Problems, *, limit: int, what:
         )
         return None
     if "\x00" in text:
-        problems.error(Pos(path), f"{what} contains NUL characters", hint="this looks like a binary file")
+        nul = text.index("\x00")
+        line = text.count("\n", 0, nul) + 1
+        problems.error(Pos(path, line, nul - (text.rfind("\n", 0, nul) + 1) + 1),
+                       f"{what} contains NUL characters (the first at character offset {nul:,})",
+                       hint="this looks like a binary file")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -189,20 +193,10 @@ def read_text_file(path: Path, rel: str, problems: Problems, *, limit: int, what
                    fix_size: str) -> str | None:
     """Read an input file safely: never through a symbolic link (it could point anywhere on
     the build machine), refused before reading when too large, then strict UTF-8."""
-    if path.is_symlink():
-        problems.error(Pos(rel), f"{what} is a symbolic link; it is not read", fix_link)
-        return None
-    if not path.is_file():
-        problems.error(Pos(rel), f"expected a {what} here, found a folder or special file", "rename or remove it")
-        return None
-    size = path.stat().st_size
-    if size > limit:
-        problems.error(Pos(rel), f"{what} is {size:,} bytes, more than the limit of {limit:,}", fix_size)
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.error(Pos(rel), f"{what} cannot be read: {exc.strerror}", "check the file's permissions")
+    from .safety import read_regular_file
+
+    data = read_regular_file(path, rel, problems, limit=limit, what=what, fix_link=fix_link, fix_size=fix_size)
+    if data is None:
         return None
     return decode_utf8(data, rel, problems, limit=limit, what=what)
 
@@ -220,6 +214,9 @@ def load_article(root: Path, seeds_dir: str, filename: str, furniture: dict[str,
                          fix_size="a news article is a few kilobytes: check that this is the right file")
     if raw is None:
         return None
+    from .safety import neutralise_article
+
+    raw = neutralise_article(raw)  # direction overrides and controls are shown as U+FFFD
     article = Article(rel, raw, split_blocks(raw, furniture, mode))
     article.raw_norm = normalize(raw)
     return article
@@ -232,25 +229,27 @@ class Match:
     end: int
 
 
-def find_all(haystack: str, needle: str) -> list[int]:
+def find_all(haystack: str, needle: str, limit: int | None = None) -> list[int]:
+    """Where needle starts in haystack (overlaps counted), at most ``limit`` places."""
     out, i = [], haystack.find(needle)
-    while i >= 0:
+    while i >= 0 and (limit is None or len(out) < limit):
         out.append(i)
         i = haystack.find(needle, i + 1)
     return out
 
 
-def locate(article: Article, quote: str) -> list[Match]:
-    """Every occurrence of the normalised quote in the citable blocks (overlaps counted)."""
+def locate(article: Article, quote: str, limit: int | None = None) -> list[Match]:
+    """Every occurrence of the normalised quote in the citable blocks (overlaps counted), or
+    the first ``limit``."""
     q = normalize(quote)
     if not q:
         return []
     if "\x00" in q:  # could span two blocks of the joined text below
-        return [Match(b, i, i + len(q)) for b in article.body for i in find_all(b.text, q)]
+        return [Match(b, i, i + len(q)) for b in article.body for i in find_all(b.text, q)][:limit]
     # one search through all citable blocks at once (joined by NUL, which no match can cross)
     text, starts, blocks = article.body_index()
     out = []
-    for i in find_all(text, q):
+    for i in find_all(text, q, limit):
         k = bisect_right(starts, i) - 1
         out.append(Match(blocks[k], i - starts[k], i - starts[k] + len(q)))
     return out

@@ -17,11 +17,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from . import core, project, schemas
+from . import core, project, schemas, sitedir
 from .errors import ContentError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUILD = 0, 1, 2, 3
@@ -72,14 +71,23 @@ def cmd_export(args) -> int:
     if not result.ok:
         return EXIT_CONTENT
     out = Path(args.out)
-    for uri, text in result.pages.items():
-        path = out / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    for uri, data in result.assets.items():
-        path = out / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    if os.path.lexists(out) and not out.is_dir():
+        print(f"{args.out}: exists and is not a folder\n    hint: name a new or existing folder to export into",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        for uri, text in result.pages.items():
+            path = out / uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for uri, data in result.assets.items():
+            path = out / uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except OSError as exc:
+        print(f"export failed: {exc.filename or args.out}: {exc.strerror}\n"
+              "    hint: export into a folder you may write to, where no file has a page's name", file=sys.stderr)
+        return EXIT_BUILD
     print(f"wrote {len(result.pages)} pages and {len(result.assets)} assets to {out}")
     return EXIT_OK
 
@@ -112,12 +120,6 @@ def replaceable_site(target: Path) -> bool:
 
 def cmd_build(args) -> int:
     """Build into a temporary folder beside the target and swap it in only on success."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
-    from .plugin import DossierPlugin
-
     root = Path(args.root).resolve()
     config_file = root / args.config
     if not config_file.is_file():
@@ -134,6 +136,29 @@ def cmd_build(args) -> int:
         print(f"refusing to build into {target}: it exists and is not a site built before "
               "(an empty folder, or one with index.html and sitemap.xml)", file=sys.stderr)
         return EXIT_USAGE
+    # one build at a time into one folder; what killed builds left behind is cleaned first
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        lock = sitedir.BuildLock(target)
+    except sitedir.Locked as exc:
+        print(f"build refused: {exc}", file=sys.stderr)
+        return EXIT_BUILD
+    except OSError as exc:
+        print(f"build failed: cannot write in {target.parent} ({exc.strerror}); {target} was left as it was\n"
+              f"    hint: build into a folder you may write to (--site-dir), or fix the permissions", file=sys.stderr)
+        return EXIT_BUILD
+    with lock:
+        sitedir.recover_and_clean(target)
+        return _build_locked(args, root, config_file, target)
+
+
+def _build_locked(args, root: Path, config_file: Path, target: Path) -> int:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from .plugin import DossierPlugin
+
     # Content first: errors are reported compiler style (exit 1) before MkDocs is involved.
     checked = core.check(root, args.content, args.seeds)
     if checked.errors:
@@ -142,11 +167,12 @@ def cmd_build(args) -> int:
         print(f"{n} content error{'s' if n != 1 else ''} - nothing was built; {target} was left as it was",
               file=sys.stderr)
         return EXIT_CONTENT
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private (0700); a web server must read site/
+    try:
+        tmp = sitedir.new_build_dir(target)
+    except OSError as exc:
+        print(f"build failed: cannot write in {target.parent} ({exc.strerror}); {target} was left as it was\n"
+              f"    hint: build into a folder you may write to (--site-dir), or fix the permissions", file=sys.stderr)
+        return EXIT_BUILD
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s - %(message)s")
     t0 = time.perf_counter()
     try:
@@ -174,20 +200,12 @@ def cmd_build(args) -> int:
         print(f"build failed: {exc}" if known else f"build failed: {type(exc).__name__}: {exc}", file=sys.stderr)
         print(f"{target} was left as it was", file=sys.stderr)
         return EXIT_BUILD
-    old = None
     try:
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
-            os.replace(target, old / "site")
-        os.replace(tmp, target)
+        sitedir.swap_in(tmp, target)  # one atomic exchange: site/ is never missing
     except OSError as exc:
-        if old is not None and (old / "site").exists() and not target.exists():
-            os.replace(old / "site", target)  # put the last good site back
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"build failed: could not replace {target}: {exc}; the last good site was kept", file=sys.stderr)
         return EXIT_BUILD
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     print(f"built {target} in {time.perf_counter() - t0:.1f} s")
     return EXIT_OK
 

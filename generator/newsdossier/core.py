@@ -10,13 +10,15 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import Pos, Problem
+from .errors import Pos, Problem, Problems
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
+from .history import CHANGES_PAGE
 from .index import Index
 from .load import load
 from .model import Dossier
 from .render import EXPORT_PATH, Options, nav, render_with
+from .safety import check_page_sizes
 from .speed import Thresholds
 
 
@@ -105,6 +107,13 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             return result
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
+        too_big = Problems()
+        check_page_sizes(result.pages, too_big)  # a budget on output, whatever multiplied it
+        if too_big:
+            result.problems = result.problems + too_big.all()
+            result.pages = {}
+        if options is not None and options.history is not None and options.history.history is not None:
+            result.nav.append({"Was ist neu": CHANGES_PAGE})
     return result
 
 

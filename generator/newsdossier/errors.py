@@ -37,6 +37,10 @@ class Problem:
             text += f"\n    {line}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
+        if not text.isprintable():  # messages quote what editors wrote: never a raw control character
+            from .safety import escape_for_terminal
+
+            text = escape_for_terminal(text)
         return text
 
     def sort_key(self):

@@ -10,11 +10,13 @@ from .article import (Article, closest_passage, find_all, line_paragraphs_suspec
                       read_text_file)
 from .errors import Pos, Problems
 from .forked import can_fork, run_beside
+from .safety import (MAX_MATCH_CHARS, MAX_PLACES_LISTED, MatchBudget, check_citation_budget, check_ids,
+                     walk_tree)
 from .model import Citation, Dossier
 from .schema import KINDS, Ctx, Invalid
 from .speed import Thresholds
 from .suggest import did_you_mean
-from .yamlio import LList, load_yaml
+from .yamlio import LList, LMap, load_yaml
 
 MAX_CONTENT_BYTES = 1024 * 1024
 IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
@@ -23,10 +25,6 @@ IGNORED_IN_CONTENT = {"README.md", ".gitkeep"}
 def _read_content(path: Path, rel: str, problems: Problems) -> str | None:
     return read_text_file(path, rel, problems, limit=MAX_CONTENT_BYTES, what="content file",
                           fix_link="replace the link by the file itself", fix_size="split it into several files")
-
-
-def content_files(content: Path) -> list[Path]:
-    return sorted(p for p in content.rglob("*") if p.is_file())
 
 
 #: the kinds of things that have ids (the dossier itself has none)
@@ -43,6 +41,8 @@ class _FileResult:
     broken: tuple[str, ...] = ()
     #: in order: ("object", kind, obj, id, pos) to register, ("salvage", kind, id) to reserve
     actions: list = field(default_factory=list)
+    #: citations of objects that could not be converted: their quotes are checked all the same
+    loose: list = field(default_factory=list)
 
 
 def _salvaged(kind: str, raw, stem: str | None = None) -> list[tuple[str, str, str]]:
@@ -66,6 +66,31 @@ def _salvaged(kind: str, raw, stem: str | None = None) -> list[tuple[str, str, s
                 out.append(("salvage", "figure", fig["id"]))
     if stem is None and kind in ID_KINDS and isinstance(raw, dict) and isinstance(raw.get("id"), str):
         out.append(("salvage", kind, raw["id"]))
+    return out
+
+
+#: citations taken from one broken file at most (see _loose_citations)
+MAX_LOOSE_CITATIONS = 10_000
+
+
+def _loose_citations(raw) -> list[Citation]:
+    """The citations ('source:' + 'quote:' mappings) inside a value that failed conversion, so
+    that a wrong quote is reported together with the file's other errors, not after they are
+    fixed. Their own problems (a misspelt source id, …) were reported with the object."""
+    out: list[Citation] = []
+    stack = [raw]
+    while stack and len(out) < MAX_LOOSE_CITATIONS:
+        value = stack.pop()
+        if isinstance(value, LMap):
+            if isinstance(value.get("source"), str) and isinstance(value.get("quote"), str):
+                try:
+                    out.append(schema.CITATION.convert(value, value.pos, Ctx(Problems())))
+                except Invalid:
+                    pass
+                continue
+            stack.extend(reversed(list(value.values())))
+        elif isinstance(value, list):
+            stack.extend(reversed(value))
     return out
 
 
@@ -98,6 +123,7 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
                 obj = spec.convert(item, pos, ctx)
             except Invalid:
                 res.actions += _salvaged(kind, item)
+                res.loose += _loose_citations(item)
                 continue
             res.actions.append(("object", kind, obj, obj.id, obj.at("id")))
         return res
@@ -113,6 +139,7 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
         obj = spec.convert(doc, Pos(rel, 1, 1), ctx, **extra)
     except Invalid:
         res.actions += _salvaged(kind, doc, stem if info["shape"] == "file" else None)
+        res.loose += _loose_citations(doc)
         return res
     res.actions.append(("object", kind, obj, stem, Pos(rel, 1, 1)))
     return res
@@ -196,14 +223,17 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     claimed: set[Path] = set()
     tasks = []
     for kind, info in KINDS.items():
-        files = sorted(content.glob(info["glob"]))
+        # never through a linked folder (reported below as a link)
+        files = sorted(p for p in content.glob(info["glob"]) if p.parent == content or not p.parent.is_symlink())
         claimed.update(files)
         if info["shape"] == "single" and not files:
             problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
                            "create it with at least 'title:' and 'lead:'")
         tasks += [(kind, path, f"{content_dir}/{path.relative_to(content).as_posix()}", content_dir) for path in files]
+    loose: list[Citation] = []
     for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel, min_bytes, cache)):
         problems.extend(res.problems)
+        loose += res.loose
         ctx.refs.extend(res.refs)
         for k in res.broken:
             broken.setdefault(k, rel)
@@ -217,16 +247,30 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             elif register(k, ident, pos):
                 _store(d, k, obj)
 
-    for path in content_files(content):
-        if path in claimed or path.name in IGNORED_IN_CONTENT or "schemas" in path.relative_to(content).parts:
-            continue
+    for path, what in walk_tree(content):
+        parts = path.relative_to(content).parts
         rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
+        if what == "link":
+            problems.error(Pos(rel), "symbolic link in the content folder: it is neither read nor published",
+                           "replace the link by the file itself, or remove it")
+            continue
+        if what not in ("file", "folder"):
+            problems.error(Pos(rel), f"{what} in the content folder: it is neither read nor published", "remove it")
+            continue
+        if (what == "folder" or path in claimed or path.name in IGNORED_IN_CONTENT
+                or any(part.startswith(".") for part in parts)  # editors' and tools' hidden files
+                or (parts[0] == "schemas" and path.suffix == ".json")):
+            continue
         if path.suffix == ".yml":
             problems.error(Pos(rel), "content files end in .yaml, not .yml", f"rename it to {path.stem}.yaml")
         elif path.suffix == ".yaml":
             folders = sorted({i['glob'].split('/')[0] for i in KINDS.values() if '/' in i['glob']})
             hint = did_you_mean(path.parent.name, folders) or f"content folders are: {', '.join(folders)}"
             problems.error(Pos(rel), "this file is in no content folder and would be ignored", hint)
+        else:
+            problems.error(Pos(rel), "stray file in the content folder: the dossier does not use it, and it is not "
+                           "published", f"move it out of {content_dir}/ (only the YAML files described in "
+                           f"{content_dir}/README.md belong here; pages come from the generator)")
 
     # claims and figures live inside topics and series
     for topic in d.topics.values():
@@ -257,8 +301,15 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
                          "this file could not be read and may define them", "fix the error in this file first")
 
     _load_articles(root, seeds_dir, d, problems, cache)
-    _resolve_citations(d, problems)
+    budget = MatchBudget()
+    _resolve_citations(d, problems, budget)
+    for cit in loose:
+        src = d.sources.get(cit.source)
+        if src is not None and src.article is not None:
+            _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
     _check_relations(d, problems)
+    check_ids(d, ids, problems)
+    check_citation_budget(d, problems)
     return d, problems
 
 
@@ -306,10 +357,8 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         lines = {normalize(line) for line in src.article.raw.split("\n")}
         for f in src.furniture:
             if normalize(f.line) not in lines:
-                from rapidfuzz import process
-
-                best = process.extractOne(normalize(f.line), [x for x in lines if x])
-                hint = f"the closest line is „{best[0]}“" if best else "copy the whole line exactly"
+                best = _closest_line(normalize(f.line), [x for x in lines if x])
+                hint = f"the closest line is „{best}“" if best else "copy the whole line exactly"
                 problems.error(f.at("line"), "furniture line not found as a whole line in the article", hint)
     for name in available:
         if name not in used:
@@ -330,7 +379,52 @@ def _warn_line_paragraphs(src, seeds_dir: str, furniture: dict[str, str], proble
                      "if not, separate the paragraphs with blank lines")
 
 
-def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: str, what: str) -> None:
+def _closest_line(q: str, lines: list[str]) -> str | None:
+    """The most similar line, among those short enough to compare cheaply (MAX_MATCH_CHARS / 10)."""
+    from rapidfuzz import process
+
+    fits = [x for x in lines if len(x) <= MAX_MATCH_CHARS // 10]
+    best = process.extractOne(q, fits) if fits else None
+    return best[0] if best else None
+
+
+def _search_blocks(article: Article, q: str) -> tuple[list, list[str]]:
+    """The blocks the closest-passage search compares a quote with: the whole body while it
+    has at most MAX_MATCH_CHARS characters; of a longer one, windows around the first places
+    where pieces of the quote (its start, middle, end, longest words) stand exactly, at most
+    MAX_MATCH_CHARS characters in all. Also notes on what was left out."""
+    from .article import Block
+
+    body = article.body
+    total = sum(len(b.text) for b in body)
+    if total <= MAX_MATCH_CHARS:
+        return body, []
+    n = max(len(q), 1)
+    half = max(4 * n, 10_000)  # rapidfuzz is slowest on texts under twice the quote's length
+    pieces = [p for p in dict.fromkeys([q[:24], q[n // 2 - 12:n // 2 + 12], q[-24:]]) if p.strip()]
+    if not any(p in b.text for p in pieces for b in body):  # then the longest words
+        pieces = sorted({w for w in q.split() if len(w) >= 5}, key=len, reverse=True)[:3]
+    out, used = [], 0
+    for b in body:
+        spans: list[list[int]] = []
+        for start in sorted({i for piece in pieces for i in find_all(b.text, piece, 2)}):
+            lo, hi = max(start - half, 0), min(start + half, len(b.text))
+            if spans and lo <= spans[-1][1]:
+                spans[-1][1] = hi
+            else:
+                spans.append([lo, hi])
+        for lo, hi in spans:
+            if used + (hi - lo) > MAX_MATCH_CHARS:
+                break
+            out.append(Block(b.kind, b.text[lo:hi], b.line, b.anchor, b.number))
+            used += hi - lo
+    notes = [] if out else [f"no closest passage: the article's body has {total:,} characters, more than are compared "
+                            f"in full ({MAX_MATCH_CHARS:,}), and no piece of the quote stands in it exactly"]
+    return out, notes
+
+
+def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: str, what: str,
+                   budget: MatchBudget | None = None) -> None:
     q = normalize(quote)
     in_furniture = [b for b in article.furniture if q and q in b.text]
     if in_furniture:
@@ -338,8 +432,14 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
         problems.error(cit_pos, f"{what} stands in page furniture ({b.kind}, line {b.line}), not in the article body",
                        "cite the article body; furniture (captions, navigation, credits) is not citable")
         return
-    block, passage, score = closest_passage(article, quote)
-    detail = []
+    blocks, detail = _search_blocks(article, q)
+    work = sum(len(b.text) for b in blocks)
+    if budget is None or budget.take(work):
+        block, passage, score = closest_passage(article, quote, blocks)
+    else:
+        block, passage, score = None, "", 0.0
+        detail = ["closest passage not searched: this run has spent its budget for that (many wrong quotes "
+                  "against long articles)"]
     if block is not None and passage:
         where = f"¶{block.number}" if block.number else block.kind
         detail.append(f"closest passage ({where}, line {block.line}, {score:.0f}% similar): „{passage}“")
@@ -347,12 +447,12 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
                    "only whitespace is folded, quotation marks and hyphens must match", detail)
 
 
-def _resolve_citations(d: Dossier, problems: Problems) -> None:
+def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
     for _owner, cit in d.all_citations():
         src = d.sources.get(cit.source)
         if src is None or src.article is None:
             continue
-        _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'")
+        _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
     for src in d.sources.values():
         art = src.article
         if art is None:
@@ -361,35 +461,35 @@ def _resolve_citations(d: Dossier, problems: Problems) -> None:
             if ev.quote and normalize(ev.quote) not in art.raw_norm:
                 q = normalize(ev.quote)
                 lines = [normalize(x) for x in art.raw.split("\n") if x.strip()]
-                from rapidfuzz import process
-
-                best = process.extractOne(q, lines)
+                best = _closest_line(q, lines)
                 problems.error(ev.at("quote"), f"evidence quote not found in {art.path}",
                                "copy it exactly from the article file",
-                               [f"closest line: „{best[0]}“"] if best else [])
+                               [f"closest line: „{best}“"] if best else [])
         for note in src.notes:
             q = normalize(note.quote)
-            hits = [(b, i) for b in art.blocks for i in find_all(b.text, q)] if q else []
+            hits = [(b, i) for b in art.blocks for i in find_all(b.text, q, 2)][:2] if q else []
             if len(hits) == 1:
                 note.block, note.start, note.end, note.source = hits[0][0], hits[0][1], hits[0][1] + len(q), src.id
             elif not hits:
-                _quote_problem(problems, note.at("quote"), art, note.quote, "note passage")
+                _quote_problem(problems, note.at("quote"), art, note.quote, "note passage", budget)
             else:
-                problems.error(note.at("quote"), f"note passage occurs {len(hits)} times in {art.path}",
+                problems.error(note.at("quote"), f"note passage occurs more than once in {art.path}",
                                "quote more words so that it is unique")
 
 
-def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str) -> None:
-    matches = locate(article, cit.quote)
+def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str,
+                 budget: MatchBudget | None = None) -> None:
+    matches = locate(article, cit.quote, MAX_PLACES_LISTED + 1)
     if len(matches) == 1:
         m = matches[0]
         cit.block, cit.start, cit.end = m.block, m.start, m.end
         return
     if not matches:
-        _quote_problem(problems, cit.at("quote"), article, cit.quote, what)
+        _quote_problem(problems, cit.at("quote"), article, cit.quote, what, budget)
         return
-    where = ", ".join(f"¶{m.block.number}" if m.block.number else m.block.anchor for m in matches)
-    problems.error(cit.at("quote"), f"{what} occurs {len(matches)} times ({where})",
+    where = ", ".join(f"¶{m.block.number}" if m.block.number else m.block.anchor for m in matches[:MAX_PLACES_LISTED])
+    count = f"more than {MAX_PLACES_LISTED}" if len(matches) > MAX_PLACES_LISTED else str(len(matches))
+    problems.error(cit.at("quote"), f"{what} occurs {count} times ({where}{', …' if len(matches) > MAX_PLACES_LISTED else ''})",
                    "quote more words so that the passage is unique")
 
 

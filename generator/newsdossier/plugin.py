@@ -23,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from . import history
 from .core import Result, build
 from .errors import ContentError
 from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
@@ -30,6 +31,7 @@ from .passthrough import anchor_ids, protect_html, restore_html, split_front_mat
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
 from .render import Options
+from .safety import only_generated, watch_folders
 from .speed import BuildSpeed, Thresholds, search_excluded
 
 log = get_plugin_logger(__name__)
@@ -53,6 +55,10 @@ class DossierConfig(base.Config):
     parallel_min_bytes = c.Type(int, default=Thresholds.parallel_min_bytes)
     #: above this many sources, source, actor and chronology pages stay out of the search index
     search_all_max_sources = c.Type(int, default=Thresholds.search_all_max_sources)
+    #: the content's git history (dates, "Was ist neu", feed): "auto" uses it when there is one
+    #: (an info line otherwise), "required" makes a missing history a warning, "off" ignores it
+    #: (YAML reads a bare off/on as false/true: taken as "off"/"auto")
+    history = c.Choice(("auto", "required", "off", False, True), default="auto")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -76,6 +82,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
+        self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -128,8 +135,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         custom = getattr(config.theme, "custom_dir", None)
         if custom and (Path(custom) / "dossier").is_dir():
             dirs.append(Path(custom) / "dossier")
+        hist = history.for_build(self.root, self.config.content_dir, self.config.history, config.site_name,
+                                 config.site_url, log)
         return Options(use_directory_urls=config.use_directory_urls, preview=preview, template_dirs=dirs,
-                       thresholds=self._thresholds())
+                       thresholds=self._thresholds(), history=hist)
 
     def _thresholds(self) -> Thresholds:
         return Thresholds(self.config.parallel_min_pages, self.config.parallel_min_bytes,
@@ -167,12 +176,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_files(self, files: Files, *, config) -> Files:
         assert self.result is not None
+        files = only_generated(files, config)  # nothing in content/ is published as it is
         self.generated = set(self.result.pages)
         self.unsearched = set() if self.preview.failed else search_excluded(
             self.result.pages, len(self.result.dossier.sources), self.speed.thresholds)
         self.front = {}
         self.unscanned = {}
         pages = self.result.pages
+        self.feed = history.FEED_PATH in self.result.assets
         reused = self._plan_reuse(config, pages) if self.command == "serve" else {}
         for uri in sorted(pages):
             # popped, so that each page's text is freed once the File has its copy without
@@ -205,7 +216,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             title = split[1].get("title") if split is not None else None
             nav_titles[uri] = title if isinstance(title, str) else (pages.get(uri) or "")
         custom = getattr(config.theme, "custom_dir", None)
-        key = shared_key(config, nav_titles, pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
+        key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
         self.cache.plan(key, pages)
         index = search_index_of(config)
         if index is not None:
@@ -261,15 +272,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
-    def on_post_page(self, output: str, *, page, config) -> str:
-        if self.command == "serve":
-            self.cache.remember(page)
-        return output
-
     def _end_speed(self) -> None:
         speed, self.speed = self.speed, None
         if speed is not None:
             speed.end()
+
+    def on_post_page(self, output: str, *, page, config) -> str:
+        if self.command == "serve":
+            self.cache.remember(page)
+        return history.link_feed(output, page.url) if self.feed else output
 
     def on_post_build(self, *, config) -> None:
         self.cache.put_back()
@@ -286,10 +297,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self._end_speed()
 
     def on_serve(self, server, *, config, builder):
-        for folder in (self.config.content_dir, self.config.seeds_dir):
-            path = self.root / folder
-            if path.is_dir():
-                server.watch(str(path))
+        # also after a folder was moved away and back
+        watch_folders(server, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))
@@ -317,8 +326,8 @@ def _nav_paths(items) -> list[str]:
 
 #: The generator's own theme layer (Material block overrides, CSS, JS), part of the package.
 THEME_DIR = Path(__file__).parent / "theme"
-THEME_CSS = ("assets/dossier.css",)
-THEME_JS = ("assets/dossier.js",)
+THEME_CSS = ("assets/dossier.css", "assets/history.css")
+THEME_JS = ("assets/dossier.js", "assets/history.js")
 #: Markdown extensions the generated pages need, with their settings
 MARKDOWN = {"attr_list": {}, "toc": {"permalink": False}}
 #: at least these levels for MkDocs' link checks: a generated link that goes nowhere is a bug

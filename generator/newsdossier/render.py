@@ -22,7 +22,7 @@ import jinja2
 import markdown as md_lib
 from markupsafe import Markup, escape
 
-from . import charts, jsonld, schema
+from . import charts, history, jsonld, schema
 from .article import Block
 from .edtf import EDTF, MONTHS_DE
 from .forked import can_fork, run_beside
@@ -43,6 +43,9 @@ class Options:
     template_dirs: list[Path] = field(default_factory=list)
     #: sizes from which work goes to a second process (plugin options, see speed)
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: the dossier's history (history.Input); None: no dates, no "Was ist neu"
+    history: history.Input | None = None
+
 
 
 def _relpath(path: str, start: str) -> str:
@@ -164,6 +167,7 @@ class Renderer:
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
         self.env = _environment(options.template_dirs)
+        self.h = history.View(options.history, d, ix, self)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
         """A page from its template; the run's dossier, index and options go in the context."""
@@ -500,7 +504,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     second process with the pages when there is one."""
     r = Renderer(d, ix, options)
     # the extra tasks first: one process runs them while the other starts on the pages
-    jobs: list = [*extra.values(), *_jobs(d, r)]
+    jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
     n = len(extra)
     mod = jsonld.modified(d)
     works: dict[str, str] = {}  # each cited source's JSON-LD, made once per process
@@ -514,12 +518,14 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         if text.startswith("---\n"):  # linked data for theme/main.html (JSON-LD)
             cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
             text = "---\n" + jsonld.front_matter(d, cited, mod, works) + text[4:]
-        return text
+        return r.h.decorate(path, text)
 
     if parallel is None:
         parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
     done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
-    return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])}, dict(zip(extra, done[:n])))
+    feed = r.h.feed()
+    return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])},
+            {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
 
 
 def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:

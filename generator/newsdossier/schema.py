@@ -15,17 +15,22 @@ from . import edtf, model
 from .article import FURNITURE_KINDS, PARAGRAPH_MODES
 from .errors import Pos, Problems
 from .suggest import did_you_mean
-from .yamlio import LList, LMap
+from .yamlio import REPORTED, LList, LMap
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MAX_ID = 80
+#: the largest figure value (a larger one is a typo, and overflows the chart's arithmetic)
+MAX_NUMBER = 1e15
+#: the largest whole number of an 'order' field
+MAX_INT = 1_000_000_000
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]|<|>")
 _MD_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?|<!--")
 _MD_LINK = re.compile(r"\]\(\s*<?([^()\s>]*(?:\([^()\s]*\))?[^()\s>]*)")
 _MD_AUTOLINK = re.compile(r"<([a-z][a-z0-9+.-]*:[^>]*)>", re.I)
 _MD_REFDEF = re.compile(r"^[ ]{0,3}\[[^\]]+\]:[ \t]*<?([^\s>]*)", re.M)  # [label]: target
-_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\.{0,2}/)", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/(?![/\\])|\.{1,2}/)", re.I)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 
 STATUSES = {
     "bestaetigt": "Bestätigt",
@@ -180,6 +185,11 @@ class Quote(Text):
             ctx.error(pos, f"quote is {len(value)} characters long, at most {self.max_len}",
                       "quote the one or two sentences that carry the statement")
             raise Invalid
+        if not value.isprintable() and (m := _CONTROL.search(value)):
+            ctx.error(_pos_in(value, value.strip(), m.start() - (len(value) - len(value.lstrip())), pos),
+                      f"invisible control character U+{ord(m.group()):04X} in the quote",
+                      "quote the visible text; articles show such characters as U+FFFD (�)")
+            raise Invalid
         return value
 
     def schema(self):
@@ -210,6 +220,15 @@ class Markdown(Text):
             raise Invalid
         if len(text) > self.max_len:
             ctx.error(pos, f"text is {len(text)} characters long, at most {self.max_len}", "shorten it")
+            raise Invalid
+        # What the renderer makes of it decides: a link target may follow on the next line, in
+        # a quote block or a list, or hide behind character references.
+        from .safety import markdown_problem
+
+        problem = markdown_problem(text)
+        if problem is not None:
+            index, message, hint = problem
+            ctx.error(_pos_in(value, text, index, pos) if index >= 0 else pos, message, hint)
             raise Invalid
         return text
 
@@ -310,6 +329,10 @@ class Int(T):
         if isinstance(value, bool) or not isinstance(value, int):
             ctx.error(pos, f"expected a whole number, found {_type_name(value)}", "write digits only, e.g. 3")
             raise Invalid
+        if abs(value) > MAX_INT:
+            ctx.error(pos, f"a number with {len(str(abs(value))):,} digits is too large here (at most {MAX_INT:,})",
+                      "write a small whole number, e.g. 3")
+            raise Invalid
         return value
 
     def schema(self):
@@ -324,6 +347,10 @@ class Number(T):
             raise Invalid
         if value != value or value in (float("inf"), float("-inf")):
             ctx.error(pos, "not a finite number", "write the number as digits")
+            raise Invalid
+        if abs(value) > MAX_NUMBER:
+            ctx.error(pos, f"{value:.6g} is larger than the largest number a figure may have ({MAX_NUMBER:.0e})",
+                      "check the number; write it in the series' unit (e.g. 'Millionen')")
             raise Invalid
         return value
 
@@ -363,6 +390,9 @@ class ListOf(T):
         ipos = value.ipos if isinstance(value, LList) else [pos] * len(value)
         out, ok, seen = [], True, {}
         for item, p in zip(value, ipos):
+            if item is REPORTED:
+                ok = False
+                continue
             try:
                 converted = self.item.convert(item, p, ctx)
             except Invalid:
@@ -434,6 +464,9 @@ class Obj(T):
                 continue
             raw, p = value[f.name], vpos.get(f.name, mpos)
             fpos[f.name] = p
+            if raw is REPORTED:  # yamlio reported it already
+                ok = False
+                continue
             if raw is None:
                 if f.nullable:
                     kwargs[f.name] = None

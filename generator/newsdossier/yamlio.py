@@ -13,6 +13,7 @@ Only PyYAML's ``SafeLoader`` machinery is used. On top of it:
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Pos, Problems
+from .safety import BAD_CHAR_HINT, BAD_IN_YAML, BAD_RAW_IN_YAML, describe_char
 
 #: Upper bound for the number of nodes a document may expand to through aliases.
 MAX_EXPANDED_NODES = 200_000
@@ -229,6 +231,17 @@ def _expanded_size(root: Node) -> tuple[int, bool]:
 _NOT_PARSED = object()
 
 
+class _Reported:
+    """What a value yamlio has already reported as unusable converts to: schema skips it
+    without a follow-up error (such as "'value' is empty")."""
+
+    def __repr__(self) -> str:
+        return "REPORTED"
+
+
+REPORTED = _Reported()
+
+
 class _Recursive(Exception):
     def __init__(self, node):
         self.node = node
@@ -249,6 +262,18 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
     An empty document yields ``None`` without a problem; callers decide whether that is
     acceptable.
     """
+    if m := BAD_RAW_IN_YAML.search(text):
+        # characters both YAML readers accept but no content needs; reported where they stand,
+        # then replaced by spaces (the positions of everything else stay; no follow-up errors)
+        found = list(itertools.islice(BAD_RAW_IN_YAML.finditer(text), 6))
+        for m in found[:5]:
+            problems.error(_text_pos(path, text, m.start()), f"invisible control character {describe_char(m.group())}",
+                           BAD_CHAR_HINT)
+        if len(found) > 5:
+            more = len(BAD_RAW_IN_YAML.findall(text)) - 5
+            problems.error(_text_pos(path, text, found[5].start()), f"and {more:,} more such characters in this file",
+                           BAD_CHAR_HINT)
+        text = BAD_RAW_IN_YAML.sub(" ", text)
     loader = None
     if _FastLoader is not None and not _may_nest_deeply(text):
         try:
@@ -289,7 +314,8 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
             problems.error(Pos(path), f"malformed YAML: {exc}")
             return None
         except RecursionError:
-            problems.error(Pos(path), "YAML is nested too deeply", hint=f"keep nesting under {MAX_DEPTH} levels")
+            problems.error(_deep_event_pos(path, text), f"YAML is nested more than {MAX_DEPTH} levels deep",
+                           hint="flatten the structure; content files need only a few levels")
             return None
         if node is None:
             return None
@@ -321,9 +347,26 @@ def load_yaml(text: str, path: str, problems: Problems) -> Any:
                 problems.error(*problem)
                 return None
         problems.extend(found)
-        return value
+        return None if value is REPORTED else value
     finally:
         loader.dispose()
+
+
+def _deep_event_pos(path: str, text: str) -> Pos:
+    """Where a document first nests more than MAX_DEPTH levels, from the parser's event stream
+    (not recursive, unlike the composer that gave up)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _mark_pos(path, event.start_mark)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except (yaml.YAMLError, RecursionError) as exc:
+        return _mark_pos(path, getattr(exc, "problem_mark", None))
+    return Pos(path)
 
 
 def _too_deep(path: str, deep: "_TooDeep") -> tuple:
@@ -387,7 +430,6 @@ def _yaml_hint(message: str) -> str:
     return "check quotes, colons and indentation around this position"
 
 
-_QUOTED = ("'", '"')
 _FLOAT = "tag:yaml.org,2002:float"
 _GERMAN_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:\.\d{3})+$")
 _ALLOWED_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
@@ -397,7 +439,17 @@ def _verbatim(node: Node) -> bool:
     """A text scalar that _convert returns as it is: quoted, or plain on one line (a block or
     multi-line plain scalar becomes an LStr)."""
     return node.tag == _STR and type(node) is ScalarNode and (
-        node.style in _QUOTED or (not node.style and node.start_mark.line == node.end_mark.line))
+        node.style == "'" or (not node.style and node.start_mark.line == node.end_mark.line)
+        # escapes ("\\x85", "\\ud800") make any character: _convert checks those
+        or (node.style == '"' and (node.value.isprintable() or not BAD_IN_YAML.search(node.value))))
+
+
+def _bad_value(tag: str, value: str, exc: Exception) -> str:
+    kind = tag.rsplit(":", 1)[-1]
+    shown = value if len(value) <= 40 else f"{value[:20]}…{value[-10:]} ({len(value):,} characters)"
+    if isinstance(exc, ValueError) and "digits" in str(exc):
+        return f"number with {len(value):,} digits: more than this tool reads (4,300)"
+    return f"'{shown}' is not a valid !!{kind} value"
 
 
 def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: int = 0) -> Any:
@@ -427,7 +479,18 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                 # so that the field's type check refuses it with a hint instead of a silent 10
                 return node.value
             else:
-                value = loader.construct_object(node, deep=True)
+                try:
+                    value = loader.construct_object(node, deep=True)
+                except (ValueError, KeyError, IndexError, OverflowError, TypeError) as exc:
+                    # an explicit tag on a value it does not fit ('!!int "abc"', '!!bool maybe')
+                    # or an integer too long to convert (more than 4,300 digits)
+                    problems.error(node_pos(path, node), _bad_value(tag, node.value, exc),
+                                   "write the value without a '!!tag', as a plain number, true/false or text")
+                    return REPORTED
+            if isinstance(value, str) and not value.isprintable() and (m := BAD_IN_YAML.search(value)):
+                problems.error(node_pos(path, node), f"invisible control character {describe_char(m.group())}",
+                               BAD_CHAR_HINT)
+                value = BAD_IN_YAML.sub("", value)  # reported: no follow-up errors from it
             # a plain scalar's style is None in PyYAML and '' in libyaml
             if isinstance(value, str) and (style in ("|", ">") or (
                     not style and node.start_mark.line != node.end_mark.line)):
@@ -439,7 +502,7 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                 f"unsupported YAML value: {(exc.problem or '').strip()}",
                 hint=_yaml_hint(exc.problem or ""),
             )
-            return None
+            return REPORTED
     depth += 1
     # Children that are _verbatim (most values, nearly all keys) are taken without a call of
     # _convert - only where _convert would not find them too deep.
@@ -477,6 +540,8 @@ def _convert(loader: _Loader, node: Node, path: str, problems: Problems, depth: 
                 key = knode.value
             else:
                 key = _convert(loader, knode, path, problems, depth)
+                if key is REPORTED:
+                    continue
                 if not isinstance(key, str):
                     key = str(key)
             if key in out:
