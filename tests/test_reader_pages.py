@@ -131,8 +131,14 @@ def test_figure_series_become_accessible_inline_svg_with_a_data_table(real_site,
     [sid] = [k for k, s in dossier.series.items() if {f.qualifier for f in s.figures} >= {"at-least", "up-to"}]
     troops = html[html.index(f'id="diagramm-{sid}"'):]
     troops = troops[: troops.index("</svg>")]
-    assert troops.count('class="dossier-chart__label"') == len(dossier.series[sid].figures)
+    # one bar per statement: a claimant's number reported by several articles is one bar
+    figs = dossier.series[sid].figures
+    statements = {(f.by, f.value, f.qualifier in ("exact", "about") or f.qualifier) for f in figs}
+    assert troops.count('class="dossier-chart__label"') == len(statements)
     assert "bis zu " in troops and "mindestens " in troops
+    # largest first
+    values = [int(v.replace(".", "")) for v in re.findall(r'class="dossier-chart__value">(?:[a-z ]+ )?([\d.]+)<', troops)]
+    assert values and values == sorted(values, reverse=True)
     assert "dossier-chart__arrow" in troops and "dossier-chart__bar--open" in troops
     assert not re.search(r'(fill|stroke|style)="', troops.split("</desc>")[1]), "colours come from CSS (dark mode)"
     for f in dossier.series[sid].figures:  # every bar also in the table
@@ -152,10 +158,12 @@ def test_chronology_lists_every_event_grouped_by_year_with_honest_dates(real_sit
     for e in dossier.events.values():
         d = e.date
         if d.start and d.end and d.lower.year != d.upper.year:
-            assert f">{e.date_label or d.german()}</h2>" in html
+            assert f">{e.date_label or d.german()}<a class=\"headerlink\"" in html
         else:
             assert f'id="jahr-{(d.lower if d.start else d.upper).year}"' in html
-    assert html.count('class="dossier-event__label">Geschehen:') == len(dossier.events)
+    # every event says when it happened, or that it is expected (a forecast, see test_reader_round2)
+    assert html.count('class="dossier-event__label">Geschehen:') + html.count(
+        'dossier-event__label--forecast">Erwartet (Prognose):') == len(dossier.events)
     assert html.count('class="dossier-event__label">Berichtet:') == len(dossier.events)
     approx = [e for e in dossier.events.values() if e.date.approximate or e.date.is_interval or e.date.start.precision != "day"]
     assert approx and html.count('class="dossier-approx') == len(approx)
@@ -174,7 +182,7 @@ def test_mini_chronology_shows_precision_and_machine_dates(build_site):
 
 def test_source_page_shows_editorial_notes_beside_the_passage(build_site):
     html = (build_site() / "quellen/rekordernte/index.html").read_text(encoding="utf-8")
-    assert '<aside class="dossier-note" aria-label="Anmerkung"><strong>Anmerkung:</strong> <q>nur 900 Tonnen</q> – Der Verband nennt keine Methode.</aside>' in html
+    assert '<div class="dossier-note" role="note"><strong>Anmerkung:</strong> <q>nur 900 Tonnen</q> – Der Verband nennt keine Methode.</div>' in html
 
 
 def test_fulltext_sources_show_every_paragraph(tmp_path):

@@ -17,7 +17,7 @@ from .history import CHANGES_PAGE
 from .index import Index
 from .load import load
 from .model import Dossier
-from .render import EXPORT_PATH, Options, nav, render_with
+from .render import EXPORT_PATH, Options, csv_tasks, nav, render_with
 from .safety import check_page_sizes
 from .speed import Thresholds
 
@@ -100,8 +100,10 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         d = result.dossier
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
+        options = options or Options()
+        tasks = {EXPORT_PATH: lambda: export_json(d, ix), **csv_tasks(d, ix, options)}
         try:
-            result.pages, extra = render_with(d, ix, options, {EXPORT_PATH: lambda: export_json(d, ix)})
+            result.pages, extra = render_with(d, ix, options, tasks)
         except jinja2.TemplateError as exc:  # a page template (a theme override, say) is broken
             result.problems.append(template_problem(exc, Path(root)))
             return result

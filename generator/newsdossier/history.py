@@ -11,9 +11,9 @@ aktualisiert" date but stays out of "Was ist neu" and the feed.
 
 Editors annotate a change with trailers in the commit message (last paragraph)::
 
-    Dossier-Notiz: Das Pentagon hat die Zahl inzwischen selbst bestätigt.
-    Dossier-Korrektur: Die Zahl stammte nicht vom Pentagon, sondern von Südkorea.
-    Dossier-Betrifft: pentagon-10000, truppen-kursk
+    Dossier-Notiz: Der Wetterdienst hat die Zahl inzwischen selbst bestätigt.
+    Dossier-Korrektur: Die Zahl stammte nicht vom Wetterdienst, sondern vom Landratsamt.
+    Dossier-Betrifft: pegel-8m, schaeden-nord
     Dossier-Log: aus
 
 ``Dossier-Notiz`` is a short public note; ``Dossier-Korrektur`` marks the commit as a
@@ -81,7 +81,7 @@ class Unavailable(Exception):
 
 @dataclass
 class Change:
-    key: str            # "claim:pentagon-10000", "source:x", "dossier:"
+    key: str            # "claim:pegel-8m", "source:x", "dossier:"
     what: str           # added | removed | status | text | value | date | cite | by | moved | meta
     old: str | None = None
     new: str | None = None

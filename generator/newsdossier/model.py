@@ -184,6 +184,7 @@ class Source(Node):
     title: str
     published: EDTF | None = None
     title_editorial: bool = False
+    label: str | None = None
     publisher: str | None = None
     author: str | None = None
     url: str | None = None

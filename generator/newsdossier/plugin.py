@@ -30,7 +30,7 @@ from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
-from .render import Options
+from .render import Options, footer
 from .safety import only_generated, watch_folders
 from .speed import BuildSpeed, Thresholds, search_excluded
 
@@ -170,6 +170,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 log.info("content problems fixed: the preview shows the pages again")
             self.preview.succeeded(result.pages, result.nav)
         self.result = result
+        config.extra["dossier_footer"] = footer(result.dossier, options) if result.dossier is not None else {}  # theme/main.html
         if self.config.nav and not self.user_nav:
             config.nav = result.nav
         self.speed.keep()
@@ -326,10 +327,10 @@ def _nav_paths(items) -> list[str]:
 
 #: The generator's own theme layer (Material block overrides, CSS, JS), part of the package.
 THEME_DIR = Path(__file__).parent / "theme"
-THEME_CSS = ("assets/dossier.css", "assets/history.css")
+THEME_CSS = ("assets/dossier.css", "assets/reader2.css", "assets/history.css")
 THEME_JS = ("assets/dossier.js", "assets/history.js")
 #: Markdown extensions the generated pages need, with their settings
-MARKDOWN = {"attr_list": {}, "toc": {"permalink": False}}
+MARKDOWN = {"attr_list": {}, "toc": {"permalink": "¶", "permalink_title": "Link zu diesem Abschnitt"}}
 #: at least these levels for MkDocs' link checks: a generated link that goes nowhere is a bug
 LINK_CHECKS = {"anchors": logging.WARNING, "unrecognized_links": logging.WARNING, "absolute_links": logging.WARNING}
 

@@ -81,8 +81,35 @@ def md_escape(text) -> Markup:
 _EXT_LINK = re.compile(r'<a href="(https?://[^"]*)"')
 
 
+def csv_row(fields) -> Markup:
+    """One CSV line (RFC 4180: fields with a comma, quote or line break in double quotes)."""
+    out = []
+    for v in fields:
+        t = fmt_plain(v)
+        out.append('"' + t.replace('"', '""') + '"' if any(ch in t for ch in ',"\r\n') else t)
+    return Markup(",".join(out))
+
+
+def fmt_plain(v) -> str:
+    """A CSV value: numbers as written in code (12000, 3.5), text as it is."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
 def render_markdown(text: str) -> Markup:
     html = md_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    html = _EXT_LINK.sub(r'<a href="\1" rel="noopener noreferrer" class="external"', html)
+    return Markup(html)
+
+
+def render_markdown_anchored(text: str, link_title: str) -> Markup:
+    """render_markdown, with an id and a permalink (titled ``link_title``) for every heading,
+    as MkDocs gives the page's own headings; ids start with 'text-' so that they cannot clash
+    with the page's."""
+    html = md_lib.markdown(text, extensions=["sane_lists", "toc"], output_format="html", extension_configs={
+        "toc": {"permalink": "¶", "permalink_title": link_title,
+                "slugify": lambda value, sep: "text-" + schema.slugify(value)}})
     html = _EXT_LINK.sub(r'<a href="\1" rel="noopener noreferrer" class="external"', html)
     return Markup(html)
 
@@ -101,6 +128,15 @@ class CiteNumbers:
     def __init__(self) -> None:
         self.items: list[Citation] = []
         self._num: dict[tuple[str, str], int] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def first(self, kind: str, key: str) -> bool:
+        """True the first time (kind, key) is asked for on this page: for links a page
+        should show once (a contradiction shared by several claims)."""
+        if (kind, key) in self._seen:
+            return False
+        self._seen.add((kind, key))
+        return True
 
     def __call__(self, c: Citation) -> int:
         key = (c.source, c.quote)
@@ -149,7 +185,8 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
         comment_start_string="<#",
         comment_end_string="#>",
     )
-    env.filters.update(md=md_escape, markdown=render_markdown, number=fmt_number,
+    env.filters.update(md=md_escape, markdown=render_markdown, markdown_anchored=render_markdown_anchored,
+                       number=fmt_number, csvrow=csv_row,
                        tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(
         meta_value=meta_value, newest_source=newest_source, STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP,
@@ -164,6 +201,7 @@ class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
         self._labels: dict[str, str] = {}
+        self._short_names: dict[str, str] | None = None
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
         self.env = _environment(options.template_dirs)
@@ -178,6 +216,15 @@ class Renderer:
     topic_path = staticmethod(topic_path)
     source_path = staticmethod(source_path)
     actor_path = staticmethod(actor_path)
+
+    def series_csv_path(self, series) -> str:
+        return f"daten/zahlen-{series.id}.csv"
+
+    def series_csv(self, series) -> bytes:
+        """The CSV download of a figure series (template figures.csv.j2), UTF-8."""
+        text = self.env.get_template("figures.csv.j2").render(
+            r=self, d=self.d, series=series, rows=self.chart_rows(series))
+        return text.encode("utf-8")
 
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
         u = self.o.use_directory_urls
@@ -203,7 +250,7 @@ class Renderer:
             return f"{owner.date.german()}: {owner.title}", self.href(here, PAGES["chronology"], owner.id)
         if isinstance(owner, Figure):
             s = self.d.series.get(owner.series)
-            label = f"{fmt_number(owner.value)} {s.unit if s else ''} ({self.d.actors[owner.by].name if owner.by in self.d.actors else owner.by})"
+            label = f"{self.figure_value(owner)} {s.unit if s else ''} ({self.d.actors[owner.by].name if owner.by in self.d.actors else owner.by})"
             return label, self.href(here, PAGES["figures"], owner.id)
         if isinstance(owner, Actor):
             return owner.name, self.href(here, self.actor_path(owner.id))
@@ -215,6 +262,20 @@ class Renderer:
         if isinstance(owner, Finding):
             return owner.text, self.href(here, PAGES["home"])
         return str(owner), ""
+
+    def backlinks(self, here: str, groups) -> list[tuple[str, str, str, str]]:
+        """(kind, label, href, passage anchor) of the statements citing a block's passages,
+        each place once (an actor or claim citing two passages of a paragraph is listed once).
+        kind: the owner's model class in lower case (claim, event, figure, actor, term, side,
+        finding), for the template to name."""
+        out, seen = [], set()
+        for g in groups:
+            for o in g["owners"]:
+                label, href = self.owner_link(here, o)
+                if (label, href) not in seen:
+                    seen.add((label, href))
+                    out.append((type(o).__name__.lower(), label, href, g["anchor"]))
+        return out
 
     # --- helpers for templates ------------------------------------------------------------
     def figure_date(self, f) -> EDTF | None:
@@ -249,7 +310,7 @@ class Renderer:
             hi = max(figs, key=lambda f: (f.value, rank.get(f.qualifier, 1)))
             value = self.figure_value(lo) if lo.value == hi.value else f"{self.figure_value(lo)} bis {self.figure_value(hi)}"
             claimants = {f.by for f in s.figures}
-            out.append({"series": s, "value": value, "count": len(s.figures), "claimants": len(claimants),
+            out.append({"series": s, "value": value, "count": len(self.chart_rows(s)), "claimants": len(claimants),
                         "left_out": len(s.figures) - len(figs)})
         return out
 
@@ -268,19 +329,45 @@ class Renderer:
             out.append((self.d.actors[aid], figs))
         return sorted(out, key=lambda p: p[0].name.lower())
 
-    def chart(self, series) -> Markup:
-        figs = self.figures_in_order(series)
-        rows = []
-        for f in figs:
-            who = self.d.actors[f.by].name if f.by in self.d.actors else f.by
-            rows.append({"label": who, "value": f.value,
-                         "qualifier": f.qualifier, "text": self.figure_value(f)})
-        lo, hi = min(f.value for f in figs), max(f.value for f in figs)
-        desc = (f"Balkendiagramm mit {len(figs)} Angaben zwischen {fmt_number(lo)} und {fmt_number(hi)} {series.unit}, "
-                "in der Reihenfolge, in der sie genannt oder berichtet wurden. Gefüllte Balken: genannte Zahl; "
-                "Pfeil: „mehr als“ oder „mindestens“; gestrichelter Umriss: „bis zu“. "
-                "Die Werte stehen auch in der Tabelle darunter.")
+    def chart_rows(self, series) -> list[dict]:
+        """One bar per statement, largest first: figures of one claimant with the same number
+        (reported by several articles) are one row; 'rund' wins over an exact wording of it.
+        Each row: label, value, qualifier, text, figures, cut (drawn cut, see charts)."""
+        rows: dict[tuple, dict] = {}
+        for f in self.figures_in_order(series):
+            kind = "exact" if f.qualifier in ("exact", "about") else f.qualifier
+            row = rows.setdefault((f.by, f.value, kind), {
+                "label": self.d.actors[f.by].name if f.by in self.d.actors else f.by,
+                "value": f.value, "qualifier": f.qualifier, "figures": []})
+            if f.qualifier == "about":
+                row["qualifier"] = "about"
+            row["figures"].append(f)
+        rank = {"more-than": 0, "at-least": 1, "about": 2, "exact": 2, "up-to": 3}
+        out = sorted(rows.values(), key=lambda r: (-r["value"], rank.get(r["qualifier"], 2), r["label"]))
+        _, cut_from = charts.scale_top([r["value"] for r in out])
+        for r in out:
+            r["text"] = f"{schema.QUALIFIERS[r['qualifier']]} {fmt_number(r['value'])}".strip()
+            r["cut"] = r["value"] >= cut_from
+        return out
+
+    def chart(self, series, rows: list[dict], desc: str) -> Markup:
+        """The SVG of chart_rows(series); ``desc`` (the text alternative) comes from the template."""
         return charts.bar_chart(f"diagramm-{series.id}", f"{series.title} ({series.unit})", desc, rows, fmt_number)
+
+    def is_forecast(self, e) -> bool:
+        """True for an event that, by its date, lies after every article reporting it was
+        published (each article's latest possible day is known): an expectation, not a fact."""
+        if e.date.start is None or not e.cite:
+            return False
+        latest = []
+        for s in self.ix.reported(e.cite):
+            if s.published is None or s.published.end is None and s.published.is_interval:
+                return False
+            latest.append(s.published.upper)
+        return bool(latest) and e.date.lower > max(latest)
+
+    def forecast_ids(self, events) -> set[str]:
+        return {e.id for e in events if self.is_forecast(e)}
 
     @staticmethod
     def datetime_attr(e: EDTF) -> str:
@@ -336,8 +423,8 @@ class Renderer:
         for n, c in enumerate(num.items, 1):
             title, label, para, quote = self._cited(c)
             para = f", ¶{para}" if para else ""
-            out.append(f'<li id="beleg-{n}"><a href="{escape(self.cite_href(here, c))}">{title}</a> '
-                       f'({label}){para}: <q>{quote}</q></li>\n')
+            out.append(f'<li id="beleg-{n}">{self.quote_html(quote)} – <a href="{escape(self.cite_href(here, c))}"'
+                       f' title="{title}">{label}</a>{para}</li>\n')
         return Markup("".join(out))
 
     def _cited(self, c: Citation) -> tuple[Markup, Markup, Markup | str, Markup]:
@@ -374,6 +461,10 @@ class Renderer:
             out = self._once[cache_key] = Markup(macro(*args))
         return out
 
+    def reported_labels(self, cites) -> list[str]:
+        """The short labels of the sources a statement rests on (earliest first)."""
+        return [self.source_label(s.id) for s in self.ix.reported(cites)]
+
     def reported_links(self, here: str, cites) -> Markup:
         """The sources a statement rests on (earliest first), linked to their pages."""
         return Markup("; ").join(
@@ -382,9 +473,44 @@ class Renderer:
 
     @staticmethod
     @lru_cache(maxsize=None)
-    def status_badge(status: str) -> Markup:
+    def status_badge(status: str, quiet: bool = False) -> Markup:
         label = escape(schema.STATUSES[status])
-        return Markup(f'<span class="dossier-status dossier-status--{escape(status)}" title="Status: {label}">{label}</span>')
+        cls = " dossier-status--quiet" if quiet else ""
+        return Markup(f'<span class="dossier-status dossier-status--{escape(status)}{cls}" title="Status: {label}">{label}</span>')
+
+    @staticmethod
+    def common_statuses(claims) -> set[str]:
+        """Statuses that a quarter or more of a page's claims share (at least three): shown
+        plainly, so that a rare status stands out and a frequent one does not shout."""
+        counts: dict[str, int] = {}
+        for c in claims:
+            counts[c.status] = counts.get(c.status, 0) + 1
+        return {s for s, n in counts.items() if n >= 3 and n * 4 >= len(claims)}
+
+    def side_claims(self, side) -> list:
+        return [self.d.claims[cid] for cid in side.claims if cid in self.d.claims]
+
+    @staticmethod
+    def claim_actors(claims) -> list[str]:
+        """The actors the claims come from, each once, in order."""
+        return list(dict.fromkeys(a for c in claims for a in c.by))
+
+    @staticmethod
+    def first_per_topic(claims) -> list:
+        """The first claim of each topic, in order (one link per topic)."""
+        out: dict[str, Any] = {}
+        for c in claims:
+            out.setdefault(c.topic, c)
+        return list(out.values())
+
+    def topic_contradictions(self, topic) -> list:
+        """The contradictions a topic names or one of its claims is part of, each once."""
+        out = list(self.ix.contradictions_by_topic.get(topic.id, []))
+        for c in topic.claims:
+            for k in self.ix.contradictions_by_claim.get(c.id, []):
+                if k not in out:
+                    out.append(k)
+        return out
 
     def source_label(self, sid: str) -> str:
         label = self._labels.get(sid)
@@ -393,10 +519,34 @@ class Renderer:
         return label
 
     def _source_label(self, sid: str) -> str:
+        """'<short name>, <date>': the name tells the articles apart (the editors' ``label``,
+        else a shortened title); how a date was inferred is said once, on the source page."""
         s = self.d.sources.get(sid)
         if not s:
             return sid
-        return f"{meta_value(s, 'publisher', 'Herausgeber unbekannt')}, {meta_value(s, 'published', 'Datum unbekannt')}"
+        name = self.short_names().get(sid, sid)
+        return f"{name}, {s.published.german()}" if s.published is not None else name
+
+    def short_names(self) -> dict[str, str]:
+        """Per source a short name no other source has: its ``label``, else its title cut at a
+        word before 40 characters; names that still collide get the source id added."""
+        names = self._short_names
+        if names is None:
+            names = {sid: s.label or short_title(s.title) for sid, s in self.d.sources.items()}
+            seen: dict[str, int] = {}
+            for n in names.values():
+                seen[n] = seen.get(n, 0) + 1
+            names = self._short_names = {sid: (f"{n} ({sid})" if seen[n] > 1 else n) for sid, n in names.items()}
+        return names
+
+    @staticmethod
+    def quote_html(quote: Markup | str) -> Markup:
+        """A quote in <q>, escaped; a quote that is itself in quotation marks („…“, "…") keeps
+        its own and gets none from the browser (no „„…““)."""
+        raw = quote.unescape() if isinstance(quote, Markup) else str(quote)
+        bare = len(raw) > 1 and raw[0] in "„“\"»«‚'" and raw[-1] in "“”\"«»‘'"
+        q = escape(raw)
+        return Markup(f'<q class="dossier-q--own">{q}</q>' if bare else f"<q>{q}</q>")
 
     def passages(self, source, here: str):
         """Blocks of a source page with their cited segments, honouring 'reproduce'."""
@@ -428,6 +578,14 @@ class Renderer:
             out.append({"block": b, "segments": segs, "cits": group_backlinks(cits), "notes": notes,
                         "furniture": False, "gap": False, "uncited": not cits})
         return out
+
+
+def short_title(title: str, limit: int = 40) -> str:
+    """A title cut at a word boundary before ``limit`` characters (with "…"), else whole."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit].rsplit(" ", 1)[0].rstrip(" ,:;–-")
+    return (cut or title[:limit]) + "…"
 
 
 def segments(block: Block, cits: list[Citation], source_id: str, full: bool):
@@ -490,6 +648,30 @@ def nav(d: Dossier) -> list:
         {"Glossar": PAGES["glossary"]},
         {"Methode": PAGES["method"]},
     ]
+
+
+_MAILTO = re.compile(r"mailto:([^\s)>\"'?]+)")
+
+
+def footer(d: Dossier, options: Options) -> dict[str, str]:
+    """What site_theme/main.html shows in every page's footer: the contact text of
+    dossier.yaml (template footer.html.j2), the address errors go to (the first mailto: in it,
+    or '') and the method page's URL (its 'Fehler melden' section). Empty without a contact."""
+    contact = d.meta.contact if d.meta else None
+    if not contact:
+        return {}
+    env = _environment(options.template_dirs)
+    m = _MAILTO.search(contact)
+    return {"contact_html": env.get_template("footer.html.j2").render(d=d),
+            "report_email": m.group(1) if m else "",
+            "method_url": page_url(PAGES["method"], options.use_directory_urls)}
+
+
+def csv_tasks(d: Dossier, ix: Index, options: Options) -> dict[str, Callable[[], bytes]]:
+    """Every figure series as a CSV download beside the figures page: {path: task}, for
+    render_with's extra tasks."""
+    r = Renderer(d, ix, options)
+    return {r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}
 
 
 def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:

@@ -172,7 +172,7 @@ RESERVED_IDS = frozenset({
     # fixed elements and headings (templates)
     "was-wir-wissen-h", "was-unklar-ist-h", "belege-h", "filter-thema", "filter-akteur", "tabelle-nach-quelle",
     "nach-quelle", "aussagen", "zahlen", "ereignisse", "widersprueche", "schluesselzahlen", "neueste-ereignisse",
-    "themen", "status", "daten", "fehler-melden", "herkunft", "text",
+    "themen", "status", "daten", "fehler-melden", "herkunft", "text", "auf-einen-blick", "dossier-filter", "ueberblick",
     # actor kinds (headings of the actors page)
     "person", "organisation", "state", "media", "group",
     # headings of the fixed pages

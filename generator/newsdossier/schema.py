@@ -633,6 +633,9 @@ SOURCE = Obj("source", model.Source, [
     F("file", Text(200, single_line=True), True, "file name in seeds/"),
     F("title", Text(300, single_line=True), True),
     F("title_editorial", Bool(), doc="true when the article has no headline and the editor wrote the title"),
+    F("label", Text(60, single_line=True),
+      doc="short name that tells this article apart from the others (e.g. from its headline); shown in every "
+          "'berichtet' line and reference. Without it, a shortened title is used"),
     F("publisher", Text(200, single_line=True), nullable=True, doc="null when the text does not show it"),
     F("author", Text(200, single_line=True), nullable=True),
     F("published", Date(), nullable=True, doc="EDTF with honest precision; null if unknown"),

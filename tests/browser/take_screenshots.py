@@ -3,7 +3,9 @@
     .venv/bin/python tests/browser/take_screenshots.py [OUT_DIR]   (default: .github/screenshots)
 
 Builds the site into a temporary folder, serves it on 127.0.0.1 and photographs the home page,
-a topic, the chronology and the figures page with Debian chromium (viewport shots, small PNGs).
+a topic, the chronology, the figures page, the contradictions and a source page with Debian
+chromium, at 1280 and 375 px, in the light and the dark scheme (viewport shots: what a reader
+sees first; the figures page from its first chart).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ sys.path.insert(0, str(HERE.parent))
 from browser.conftest import ARGS, CHROMIUM, MAIN_PAGES, _Quiet  # noqa: E402
 from conftest import ROOT, build_project, make_project  # noqa: E402
 
-SHOTS = {"home": "home", "topic": "thema", "chronology": "chronologie", "figures": "zahlen"}
+SHOTS = {"home": "home", "topic": "thema", "chronology": "chronologie", "figures": "zahlen",
+         "contradictions": "widersprueche", "source": "quelle"}
 SIZES = {"desktop": (1280, 900), "mobil": (375, 812)}
+SCHEMES = {"": "light", "-dunkel": "dark"}
 
 
 def main(out: Path) -> None:
@@ -37,17 +41,17 @@ def main(out: Path) -> None:
         base = f"http://127.0.0.1:{server.server_address[1]}/"
         try:
             with sync_playwright() as p:
-                for size, (w, h) in SIZES.items():
+                for (size, (w, h)), (suffix, scheme) in ((s, c) for s in SIZES.items() for c in SCHEMES.items()):
                     ctx = p.chromium.launch_persistent_context(
-                        str(Path(tmp) / f"profile-{size}"), executable_path=CHROMIUM, headless=True, args=ARGS,
-                        viewport={"width": w, "height": h}, locale="de-DE", color_scheme="light")
+                        str(Path(tmp) / f"profile-{size}{suffix}"), executable_path=CHROMIUM, headless=True, args=ARGS,
+                        viewport={"width": w, "height": h}, locale="de-DE", color_scheme=scheme)
                     page = ctx.pages[0] if ctx.pages else ctx.new_page()
                     for role, name in SHOTS.items():
                         page.goto(base + MAIN_PAGES[role], wait_until="load")
                         if role == "figures":
                             page.evaluate("window.scrollTo(0, document.querySelector('h2').getBoundingClientRect().top - 70)")
                         page.wait_for_timeout(400)
-                        path = out / f"{name}-{size}.png"
+                        path = out / f"{name}-{size}{suffix}.png"
                         page.screenshot(path=str(path))
                         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
                     ctx.close()

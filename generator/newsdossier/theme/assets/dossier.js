@@ -2,7 +2,9 @@
  * Pure progressive enhancement: without it every page is complete (citations are links,
  * the chronology lists every event, the cited passage is highlighted through :target).
  *  1. citation previews: hover or keyboard focus on [n] shows quote, source and date;
- *     Escape closes; the link itself still navigates to the passage
+ *     Escape closes; the link itself still navigates to the passage. On a touch screen a
+ *     tap opens the preview as a sheet at the bottom of the screen (with a link to the
+ *     passage); a second tap on the same [n], or the link in the sheet, opens the source
  *  2. source pages: the passage named in the address is highlighted (all its segments)
  *  3. chronology: filter by topic and actor (?thema=…&akteur=…), with a live result count
  */
@@ -10,7 +12,7 @@
   "use strict";
 
   /* 1. Citation previews ------------------------------------------------------------- */
-  var tip = null, owner = null, hideTimer = 0;
+  var tip = null, owner = null, hideTimer = 0, sheet = false, lastPointer = "", lastPointerAt = 0;
 
   function ensureTip() {
     if (tip) return tip;
@@ -25,26 +27,60 @@
     return tip;
   }
 
-  function showTip(link) {
+  function showTip(link, asSheet) {
     clearTimeout(hideTimer);
     var t = ensureTip();
     t.textContent = "";
+    sheet = !!asSheet;
+    t.classList.toggle("dossier-tip--sheet", sheet);
+    if (sheet) {
+      t.setAttribute("role", "dialog");
+      t.setAttribute("aria-label", "Beleg " + (link.getAttribute("data-cite-n") || ""));
+    } else {
+      t.setAttribute("role", "tooltip");
+      t.removeAttribute("aria-label");
+    }
     var q = document.createElement("q");
     q.className = "dossier-tip__quote";
     q.textContent = link.getAttribute("data-quote") || "";
     var src = document.createElement("span");
     src.className = "dossier-tip__source";
     var para = link.getAttribute("data-paragraph");
-    src.textContent = (link.getAttribute("data-title") || "") + " – " + (link.getAttribute("data-source") || "") + (para ? ", ¶" + para : "");
-    var hint = document.createElement("span");
-    hint.className = "dossier-tip__hint";
-    hint.textContent = "Klicken öffnet die Stelle in der Quelle";
+    src.textContent = (link.getAttribute("data-source") || "") + (para ? ", ¶" + para : "");
+    var title = document.createElement("span");
+    title.className = "dossier-tip__title";
+    title.textContent = link.getAttribute("data-title") || "";
+    var quote = q.textContent;
+    if (/^[„“"»‚']/.test(quote) && /[“”"«‘']$/.test(quote)) q.className += " dossier-q--own";
     t.appendChild(q);
     t.appendChild(src);
-    t.appendChild(hint);
+    t.appendChild(title);
+    if (sheet) {
+      var go = document.createElement("a");
+      go.className = "dossier-tip__go";
+      go.href = link.getAttribute("href");
+      go.textContent = "Stelle im Artikel öffnen";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "dossier-tip__close";
+      close.setAttribute("aria-label", "Vorschau schließen");
+      close.textContent = "×";
+      close.addEventListener("click", hideTip);
+      t.appendChild(go);
+      t.appendChild(close);
+    } else {
+      var hint = document.createElement("span");
+      hint.className = "dossier-tip__hint";
+      hint.textContent = "Klicken öffnet die Stelle in der Quelle";
+      t.appendChild(hint);
+    }
     t.hidden = false;
     owner = link;
-    place(link, t);
+    if (sheet) {
+      t.style.left = t.style.top = t.style.width = "";
+    } else {
+      place(link, t);
+    }
   }
 
   function place(link, t) {
@@ -66,23 +102,46 @@
     clearTimeout(hideTimer);
     if (tip) tip.hidden = true;
     owner = null;
+    sheet = false;
   }
 
   function scheduleHide() {
+    if (sheet) return; // the sheet stays until closed, tapped outside or Escape
     clearTimeout(hideTimer);
     hideTimer = setTimeout(hideTip, 200);
+  }
+
+  function touchy() {
+    return (lastPointer === "touch" || lastPointer === "pen") && Date.now() - lastPointerAt < 1500;
   }
 
   function citeOf(node) {
     return node && node.closest ? node.closest("a.dossier-cite") : null;
   }
 
-  document.addEventListener("mouseover", function (e) { var a = citeOf(e.target); if (a && a !== owner) showTip(a); });
+  document.addEventListener("pointerdown", function (e) {
+    lastPointer = e.pointerType; lastPointerAt = Date.now();
+    // a tap outside an open sheet closes it
+    if (sheet && tip && !tip.contains(e.target) && !citeOf(e.target)) hideTip();
+  }, true);
+  document.addEventListener("mouseover", function (e) { var a = citeOf(e.target); if (a && a !== owner && !sheet && !touchy()) showTip(a); });
   document.addEventListener("mouseout", function (e) { var a = citeOf(e.target); if (a && !a.contains(e.relatedTarget)) scheduleHide(); });
-  document.addEventListener("focusin", function (e) { var a = citeOf(e.target); if (a) showTip(a); else if (owner) hideTip(); });
+  document.addEventListener("focusin", function (e) {
+    var a = citeOf(e.target);
+    if (a) { if (!touchy() && !sheet) showTip(a); }
+    else if (owner && !(tip && tip.contains(e.target))) hideTip();
+  });
   document.addEventListener("focusout", function (e) { if (citeOf(e.target)) scheduleHide(); });
+  // a tap on [n] opens the sheet; a second tap on the same [n] follows the link
+  document.addEventListener("click", function (e) {
+    var a = citeOf(e.target);
+    if (!a || !touchy() || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (sheet && owner === a) return;
+    e.preventDefault();
+    showTip(a, true);
+  });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && owner) hideTip(); });
-  window.addEventListener("resize", function () { if (owner && tip && !tip.hidden) place(owner, tip); });
+  window.addEventListener("resize", function () { if (owner && tip && !tip.hidden && !sheet) place(owner, tip); });
 
   /* 2. Highlight the cited passage named in the address ------------------------------- */
   function highlightTarget() {
@@ -109,6 +168,7 @@
     var topic = form.querySelector("select[name=thema]");
     var actor = form.querySelector("select[name=akteur]");
     var status = form.querySelector(".dossier-filter__status");
+    var empty = root.querySelector(".dossier-filter__empty");
     var params = new URLSearchParams(location.search);
     if (params.get("thema")) topic.value = params.get("thema");
     if (params.get("akteur")) actor.value = params.get("akteur");
@@ -137,10 +197,18 @@
           }
         }
       }
-      for (var m = 0; m < seen.length; m++) seen[m][0].hidden = !seen[m][1];
-      status.textContent = (t || a)
-        ? shown + " von " + events.length + " Ereignissen angezeigt"
-        : "Alle " + events.length + " Ereignisse angezeigt";
+      for (var m = 0; m < seen.length; m++) {
+        seen[m][0].hidden = !seen[m][1];
+        // the table of contents lists only the years and months that still show an event
+        var entries = document.querySelectorAll('.md-nav--secondary a[href="#' + seen[m][0].id + '"]');
+        for (var n = 0; n < entries.length; n++) entries[n].parentNode.hidden = !seen[m][1];
+      }
+      if (empty) empty.hidden = shown > 0;
+      status.textContent = !(t || a)
+        ? "Alle " + events.length + " Ereignisse angezeigt"
+        : shown === 0
+          ? "Keine Ereignisse passen zu dieser Auswahl – bitte Filter zurücksetzen (insgesamt " + events.length + " Ereignisse)."
+          : shown + " von " + events.length + " Ereignissen angezeigt";
       var q = new URLSearchParams();
       if (t) q.set("thema", t);
       if (a) q.set("akteur", a);
