@@ -35,7 +35,7 @@ def _serve_build(cfg) -> None:
 
 def _tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and ".dossier-previous" not in p.parts}
+            if p.is_file() and not {".dossier-previous", ".dossier-good"} & set(p.parts)}
 
 
 def _run(tmp_path: Path, proj: Path, edits) -> list[int]:
@@ -100,6 +100,7 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
     ])
     assert reused[0] > 0 and reused[1] > 0, reused  # the incremental path ran
     assert reused[3] == 0, reused  # navigation title changed: full rebuild
+    assert reused[5] > 0, reused  # the fix starts from the last good build, not from the problem pages
 
 
 def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):

@@ -38,6 +38,9 @@ from mkdocs import utils as mkdocs_utils
 REUSED_TEMPLATE = "dossier-reused.html"
 #: where the previous build's files wait during a build (hidden: MkDocs' cleaning skips it)
 STASH = ".dossier-previous"
+#: where the last good build's files wait while the preview shows problem pages, so that the
+#: save that fixes the content rebuilds only what changed since that build
+GOOD = ".dossier-good"
 
 
 def text_hash(text: str) -> bytes:
@@ -71,9 +74,16 @@ class PageCache:
     site_dir: Path | None = None
     #: how many pages the last build reused (for tests and the serve log)
     last_reused: int = 0
+    #: the last build showed problem pages; (key, pages) of the last good build, its files in GOOD
+    failed: bool = False
+    good: tuple | None = None
+    #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
+    source: Path | None = None
+    keep_as_good: bool = False
 
     def forget(self) -> None:
         self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
+        self.good, self.failed, self.source, self.keep_as_good = None, False, None, False
 
     # --- before MkDocs cleans site_dir (on_pre_build) ------------------------------------
 
@@ -83,6 +93,8 @@ class PageCache:
         stash = self.site_dir / STASH
         if stash.exists():
             shutil.rmtree(stash, ignore_errors=True)
+        if self.good is None and (self.site_dir / GOOD).exists():
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
         self.stash = None
         if not self.pages or not self.site_dir.is_dir():
             return
@@ -94,17 +106,25 @@ class PageCache:
 
     # --- on_files -----------------------------------------------------------------------
 
-    def plan(self, key: bytes, texts: dict[str, str]) -> None:
-        """Decide which pages are reused: same shared key, same text, previous file there."""
+    def plan(self, key: bytes, texts: dict[str, str], failed: bool = False) -> None:
+        """Decide which pages are reused: same shared key, same text, previous file there.
+        ``failed``: this build shows problem pages. The first such build after a good one
+        keeps that good build aside (GOOD); the next good build starts from it."""
         self.digests = {uri: text_hash(t) for uri, t in texts.items()}
         self.reused, self.searched = {}, {}
-        if key == self.key and self.stash is not None:
+        prev_key, prev_pages, self.source = self.key, self.pages, self.stash
+        if not failed and self.good is not None and self.site_dir is not None:
+            (prev_key, prev_pages), self.source = self.good, self.site_dir / GOOD
+        if key == prev_key and self.source is not None:
             for uri, digest in self.digests.items():
-                saved = self.pages.get(uri)
-                if saved is not None and saved.digest == digest and (self.stash / saved.dest_uri).is_file():
+                saved = prev_pages.get(uri)
+                if saved is not None and saved.digest == digest and (self.source / saved.dest_uri).is_file():
                     self.reused[uri] = saved
-        self.key = key
-        self.pages = {uri: s for uri, s in self.pages.items() if uri in self.reused}
+        self.keep_as_good = failed and not self.failed and self.stash is not None
+        if self.keep_as_good:
+            self.good = (self.key, dict(self.pages))
+        self.key, self.failed = key, failed
+        self.pages = {uri: s for uri, s in prev_pages.items() if uri in self.reused}
 
     # --- during the build ---------------------------------------------------------------
 
@@ -158,17 +178,24 @@ class PageCache:
 
     def put_back(self) -> None:
         """Move each reused page's previous file over its placeholder; drop the stash."""
-        if self.stash is None:
+        if self.site_dir is None:
             self.last_reused = 0
             return
-        assert self.site_dir is not None
         for saved in self.reused.values():
-            os.replace(self.stash / saved.dest_uri, self.site_dir / saved.dest_uri)
+            os.replace(self.source / saved.dest_uri, self.site_dir / saved.dest_uri)
         for uri, saved in self.reused.items():
             self.pages[uri] = saved
         self.last_reused, self.reused = len(self.reused), {}
-        shutil.rmtree(self.stash, ignore_errors=True)
-        self.stash = None
+        if self.keep_as_good:  # the good build's files wait for the fix
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
+            os.rename(self.stash, self.site_dir / GOOD)
+        elif not self.failed:
+            self.good = None
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
+        if self.stash is not None and self.stash.exists():
+            shutil.rmtree(self.stash, ignore_errors=True)
+        self.stash = self.source = None
+        self.keep_as_good = False
 
 
 def shared_key(config, nav_titles: dict, pages, root: Path, theme_dirs) -> bytes:

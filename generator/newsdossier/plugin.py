@@ -218,12 +218,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             nav_titles[uri] = title if isinstance(title, str) else (pages.get(uri) or "")
         custom = getattr(config.theme, "custom_dir", None)
         key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
-        self.cache.plan(key, pages)
+        self.cache.plan(key, pages, self.preview.failed)
         index = search_index_of(config)
         if index is not None:
             self.cache.wrap_search(index)
         elif self.cache.reused:  # no index to give entries back to: build everything
-            self.cache.plan(b"", pages)
+            self.cache.plan(b"", pages, self.preview.failed)
         return self.cache.reused
 
     def on_pre_page(self, page, *, config, files):
