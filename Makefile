@@ -57,10 +57,12 @@ schemas: $(STAMP)
 system-deps:
 	@bash .ci/system-deps
 
-## Rewrite the golden snapshot of the mini fixture's site (tests/snapshots/mini/) after an intended
-## change of the output; review it with 'git diff tests/snapshots/' and commit it with the change.
+## Rewrite the golden snapshot of the mini fixture's site (tests/snapshots/mini/) and the broken
+## fixture's problem list (tests/snapshots/problems-broken.txt) after an intended change of the
+## output; review it with 'git diff tests/snapshots/' and commit it with the change.
 snapshot: $(STAMP)
 	$(BIN)/python tests/snapshot.py
+	$(BIN)/python tests/test_model.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -78,7 +80,8 @@ test-fast: $(STAMP)
 
 ## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild,
 ## reading the git history (500 scripted commits on 100 synthetic articles, 200 on the real dossier)
-## (about 9 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3 --no-history").
+## and save-to-visible against a running mkdocs serve at 1,000 and 3,000 articles
+## (about 13 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3 --no-history").
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
