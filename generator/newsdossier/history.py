@@ -763,11 +763,19 @@ class Input:
     site_url: str | None = None
 
 
-@lru_cache(maxsize=4096)
 def german_date(d: dt.date) -> str:
-    from babel.dates import format_date
+    """A day in the words of the build's language (i18n.active(); German by default)."""
+    from . import i18n
 
-    return format_date(d, "d. MMMM y", locale="de")
+    return _day_text(d, i18n.active().lang)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(d: dt.date, lang: str) -> str:
+    from . import i18n
+
+    c = i18n.catalog(lang)
+    return c.t("date.day", day=d.day, month=c.months[d.month - 1], year=d.year)
 
 
 class View:
@@ -964,7 +972,7 @@ class View:
     def macros(self):
         """The macros of _history.md.j2 (overridable like every template), with the renderer."""
         if self._macros is None:
-            self._macros = self.r.env.get_template("_history.md.j2").make_module({"r": self.r})
+            self._macros = self.r.env.get_template("_history.md.j2").make_module({"r": self.r, **self.r._words()})
         return self._macros
 
     # --- claims ---------------------------------------------------------------------------
@@ -1050,7 +1058,7 @@ class View:
         from .edtf import EDTFError, parse
 
         try:
-            return parse(value).german()
+            return parse(value).display()
         except (EDTFError, ValueError):
             return value
 
