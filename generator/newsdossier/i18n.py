@@ -80,6 +80,23 @@ class Catalog:
         form = self.locale.plural_form(n)
         return forms.get(form, forms["other"]).format(n=n, **kw)
 
+    def markup(self, key: str, html: bool = False, **kw):
+        """For templates: the message as Markup, escaped (``html``: the catalog's own markup
+        kept); placeholder values are escaped unless they are Markup themselves."""
+        from markupsafe import Markup, escape
+
+        text = self.messages.get(key)
+        if not isinstance(text, str):
+            self.t(key)  # raises the helpful error
+        return (Markup(text) if html else escape(text)).format(**kw)
+
+    def plural_markup(self, key: str, n, **kw):
+        from markupsafe import escape
+
+        forms = self.messages[key]
+        text = forms.get(self.locale.plural_form(n), forms["other"]) if isinstance(forms, dict) else forms
+        return escape(text).format(n=n, **kw)
+
     def section(self, prefix: str) -> dict:
         """``{'bestaetigt': 'Bestätigt', …}`` for the keys under ``prefix``."""
         p = prefix + "."

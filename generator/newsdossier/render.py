@@ -217,7 +217,8 @@ class Renderer:
         if words is None:
             c = self.cat
             words = self._words_cache = {
-                "t": c.t, "plural": c.plural, "STATUSES": c.section("status"), "STATUS_HELP": c.section("status_help"),
+                "t": c.markup, "t_html": lambda key, **kw: c.markup(key, True, **kw), "plural": c.plural_markup,
+                "STATUSES": c.section("status"), "STATUS_HELP": c.section("status_help"),
                 "ACTOR_KINDS": c.section("actor_kind"), "ACTOR_KINDS_PLURAL": c.section("actor_kinds"),
                 "QUALIFIERS": c.section("qualifier"), "NOTE_KINDS": c.section("note_kind"), "MONTHS": c.months}
         return words
@@ -676,7 +677,7 @@ def footer(d: Dossier, options: Options) -> dict[str, str]:
     env = _environment(options.template_dirs)
     m = _MAILTO.search(contact)
     c = i18n.active()
-    return {"contact_html": env.get_template("footer.html.j2").render(d=d, t=c.t, plural=c.plural),
+    return {"contact_html": env.get_template("footer.html.j2").render(d=d, t=c.markup, plural=c.plural_markup),
             "report_email": m.group(1) if m else "",
             "method_url": page_url(PAGES["method"], options.use_directory_urls)}
 
