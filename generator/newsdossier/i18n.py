@@ -141,3 +141,56 @@ def activate(lang: str | None) -> Catalog:
     paths.PAGES.update(cat.section("path.page"))
     paths.FOLDERS.update(cat.section("path.folder"))
     return cat
+
+
+# --- the theme's scripts ------------------------------------------------------------------
+# theme/assets/*.js write their words as markers that the build replaces by JavaScript from
+# the catalog (so the served script holds plain string literals, as if written by hand):
+#   __("js.key")                          -> "text"
+#   __("js.key", "n", expr, "when", w)    -> "Alle " + expr + " Ereignisse" (placeholders {n}, {when})
+#   __plural("js.key", expr)              -> (expr === 1 ? "one form" : "other form")
+# Expressions are plain JavaScript without parentheses or commas; a __plural may stand as
+# an argument of __. The plural test is the one of German and English (one = exactly 1).
+
+import json as _json
+import re as _re
+
+_JS_PLURAL = _re.compile(r'__plural\("([\w.-]+)",\s*([^(),]+?)\)')
+_JS_MSG = _re.compile(r'__\("([\w.-]+)"((?:,\s*"\w+",\s*[^(),]+?)*)\)')
+_JS_ARG = _re.compile(r',\s*"(\w+)",\s*([^(),]+)')
+
+
+def _js_concat(text: str, exprs: dict) -> str:
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(text):
+        if literal:
+            parts.append(_json.dumps(literal, ensure_ascii=False))
+        if name:
+            parts.append(exprs[name])
+    return " + ".join(parts) or '""'
+
+
+def render_script(text: str, cat: Catalog) -> str:
+    """A theme script with its word markers replaced from ``cat`` (see above)."""
+    held: list[str] = []
+
+    def hold(js: str) -> str:
+        held.append(js)
+        return f"\x00{len(held) - 1}\x00"
+
+    def plural(m):
+        forms, expr = cat.messages[m.group(1)], m.group(2).strip()
+        one, other = (forms.get("one", forms["other"]), forms["other"]) if isinstance(forms, dict) else (forms, forms)
+        return hold(f"({expr} === 1 ? {_js_concat(one, {'n': expr})} : {_js_concat(other, {'n': expr})})")
+
+    def message(m):
+        exprs = {name: expr.strip() for name, expr in _JS_ARG.findall(m.group(2))}
+        return hold(_js_concat(cat.t(m.group(1)), exprs))
+
+    text = _JS_PLURAL.sub(plural, text)
+    text = _JS_MSG.sub(message, text)
+    for _ in range(len(held) + 1):  # held pieces may hold others
+        if "\x00" not in text:
+            break
+        text = _re.sub(r"\x00(\d+)\x00", lambda m: held[int(m.group(1))], text)
+    return text
