@@ -140,6 +140,11 @@ def activate(lang: str | None) -> Catalog:
     _active[:] = [cat]
     paths.PAGES.update(cat.section("path.page"))
     paths.FOLDERS.update(cat.section("path.folder"))
+    from . import history
+
+    history.CHANGES_PAGE = cat.t("path.history.changes")
+    history.CORRECTIONS_PAGE = cat.t("path.history.corrections")
+    history.FEED_PATH = cat.t("path.history.feed")
     return cat
 
 
