@@ -154,15 +154,16 @@ def activate(lang: str | None) -> Catalog:
 #   __("js.key")                          -> "text"
 #   __("js.key", "n", expr, "when", w)    -> "Alle " + expr + " Ereignisse" (placeholders {n}, {when})
 #   __plural("js.key", expr)              -> (expr === 1 ? "one form" : "other form")
-# Expressions are plain JavaScript without parentheses or commas; a __plural may stand as
+# Expressions are plain JavaScript without commas (parentheses up to two deep); a __plural may stand as
 # an argument of __. The plural test is the one of German and English (one = exactly 1).
 
 import json as _json
 import re as _re
 
-_JS_PLURAL = _re.compile(r'__plural\("([\w.-]+)",\s*([^(),]+?)\)')
-_JS_MSG = _re.compile(r'__\("([\w.-]+)"((?:,\s*"\w+",\s*[^(),]+?)*)\)')
-_JS_ARG = _re.compile(r',\s*"(\w+)",\s*([^(),]+)')
+_JS_EXPR = r'(?:[^(),]|\((?:[^()]|\([^()]*\))*\))+?'  # no commas; parentheses two deep
+_JS_PLURAL = _re.compile(r'__plural\("([\w.-]+)",\s*(' + _JS_EXPR + r')\)')
+_JS_MSG = _re.compile(r'__\("([\w.-]+)"((?:,\s*"\w+",\s*' + _JS_EXPR + r')*)\)')
+_JS_ARG = _re.compile(r',\s*"(\w+)",\s*(' + _JS_EXPR + r')(?=,\s*"\w+",|$)')
 
 
 def _js_concat(text: str, exprs: dict) -> str:

@@ -35,7 +35,7 @@
     t.classList.toggle("dossier-tip--sheet", sheet);
     if (sheet) {
       t.setAttribute("role", "dialog");
-      t.setAttribute("aria-label", "Beleg " + (link.getAttribute("data-cite-n") || ""));
+      t.setAttribute("aria-label", __("js.cite_label", "n", (link.getAttribute("data-cite-n") || "")));
     } else {
       t.setAttribute("role", "tooltip");
       t.removeAttribute("aria-label");
