@@ -280,3 +280,22 @@ def test_english_pages_read_english(english_site):
     assert '"All " + events.length + " events shown"' in js and "__(" not in js
     feed = (english_site / "whats-new.xml").read_text(encoding="utf-8")
     assert 'xml:lang="en"' in feed and "What's new" in feed
+
+
+def test_new_english_project_checks_and_builds_in_english(tmp_path, capsys):
+    from newsdossier import cli
+
+    assert cli.main(["new", str(tmp_path / "my-dossier"), "--language", "en"]) == 0
+    assert "wrote a new dossier" in capsys.readouterr().out
+    proj = tmp_path / "my-dossier"
+    assert "language: en" in (proj / "content" / "dossier.yaml").read_text(encoding="utf-8")
+    site = build_project(proj)
+    assert (site / "topics" / "example" / "index.html").is_file()
+    assert german_words_in(site) == {}
+
+
+def test_new_project_refuses_an_unknown_language(tmp_path):
+    from newsdossier.scaffold import ScaffoldError, create
+
+    with pytest.raises(ScaffoldError, match="'de' or 'en', not 'fr'"):
+        create(tmp_path / "x", language="fr")
