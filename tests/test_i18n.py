@@ -18,6 +18,14 @@ from newsdossier import edtf, i18n, schema, scaffold
 LANGS = i18n.languages()
 
 
+@pytest.fixture(autouse=True)
+def _german_afterwards():
+    """An English build leaves its catalog active (page paths follow it); the next test's
+    code may read paths.PAGES before it builds anything."""
+    yield
+    i18n.activate("de")
+
+
 # --- the catalogs -------------------------------------------------------------------------
 
 def _placeholders(value) -> dict[str, set]:

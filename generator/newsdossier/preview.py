@@ -47,4 +47,5 @@ class Preview:
         c = i18n.active()  # the language of the last build (the dossier may not load now)
         text = _environment(options.template_dirs).get_template(TEMPLATE).render(
             problems=problems, t=c.markup, plural=c.plural_markup)
-        return dict.fromkeys(sorted({*self.paths, *rendered}), text)
+        # the fixed pages in the language of this build (PAGES follows i18n.activate)
+        return dict.fromkeys(sorted({*self.paths, *PAGES.values(), *rendered}), text)

@@ -201,7 +201,7 @@ class Renderer:
         self._short_names: dict[str, str] | None = None
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
-        self.cat = i18n.activate(getattr(d.meta, "language", None))
+        self.cat = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
 
@@ -657,7 +657,7 @@ def nav(d: Dossier) -> list:
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     if len(topics) > NAV_TOPICS_MAX:  # every page renders the navigation: keep it small
         topics = []
-    c = i18n.activate(getattr(d.meta, "language", None))
+    c = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
     return [
         {c.t("nav." + key): [path, *({t.title: topic_path(t.id)} for t in topics)] if key == "topics" else path}
         for key, path in PAGES.items()
