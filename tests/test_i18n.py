@@ -206,8 +206,9 @@ def reader_texts(site: Path) -> dict[str, str]:
             out[feed.name] = visible_text(re.sub(r"<(/?)(title|content|name)>", "", feed.read_text(encoding="utf-8")))
     for csv in site.rglob("*.csv"):
         out[csv.relative_to(site).as_posix()] = csv.read_text(encoding="utf-8")
-    data = json.loads(next(site.rglob("dossier.json")).read_text(encoding="utf-8"))
-    out["dossier.json dates"] = "\n".join(re.findall(r'"display": "([^"]*)"', json.dumps(data, ensure_ascii=False)))
+    for export in site.rglob("dossier.json"):  # none on a preview's problem pages
+        data = json.loads(export.read_text(encoding="utf-8"))
+        out["dossier.json dates"] = "\n".join(re.findall(r'"display": "([^"]*)"', json.dumps(data, ensure_ascii=False)))
     return out
 
 
@@ -268,7 +269,7 @@ def test_the_german_word_check_finds_the_german_interface(build_site):
     for word in ("Chronologie", "Belege", "Quellen", "Zahlen", "Stelle", "Ereignisse", "Widersprüche"):
         assert word in found, word
     seen_in = {name for names in found.values() for name in names}
-    assert {"index.html", "search_index.json", "assets/dossier.js", "assets/history.js"} <= seen_in
+    assert {"index.html", "search_index.json", "assets/dossier.js", "assets/history.js", "dossier.json dates"} <= seen_in
     assert any(n.endswith(".csv") for n in seen_in)
 
 
@@ -307,3 +308,18 @@ def test_new_project_refuses_an_unknown_language(tmp_path):
 
     with pytest.raises(ScaffoldError, match="'de' or 'en', not 'fr'"):
         create(tmp_path / "x", language="fr")
+
+
+def test_english_preview_problem_page(tmp_path, caplog):
+    """'mkdocs serve' with a content error: the problem page speaks English, at the English
+    page paths."""
+    proj = make_project(tmp_path, "mini-en")
+    (proj / "mkdocs.yml").write_text(scaffold.MKDOCS_YML, encoding="utf-8")
+    topic = proj / "content" / "topics" / "harvest.yaml"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("title: The harvest", "titel: The harvest"), encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs"):
+        site = build_project(proj, command="serve")
+    page = (site / "chronology" / "index.html").read_text(encoding="utf-8")
+    assert "Preview paused: " in page and "in the content" in page
+    assert not (site / "chronologie").exists()
+    assert german_words_in(site) == {}
