@@ -18,6 +18,7 @@ from newsdossier.edtf import EDTFError, parse
     ("2024-10?", "vermutlich Oktober 2024"),
     ("1965/1973", "1965–1973"),
     ("196X", "1960er-Jahre"),
+    ("196X/197X", "1960er-Jahre bis 1970er-Jahre"),
     ("2024-10-18/..", "frühestens 18. Oktober 2024"),
     ("../2024-10-18", "spätestens 18. Oktober 2024"),
     ("2024-06/2024-08", "Juni bis August 2024"),
@@ -45,7 +46,7 @@ def test_impossible_or_malformed_dates_are_refused_with_a_hint(text, message):
 
 @pytest.mark.parametrize("text", [
     "2024-10-18", "2024-10", "2024", "2024-10~", "2024-10?", "1965/1973", "196X",
-    "2024-06-11/2024-06-20", "2024-02", "2023-02", "1999-12-31",
+    "2024-06-11/2024-06-20", "2024-02", "2023-02", "1999-12-31", "196X/197X",
 ])
 def test_bounds_agree_with_reference_implementation(text):
     ours = parse(text)
@@ -69,3 +70,15 @@ def test_approximate_and_uncertain_flags():
     assert parse("2024-10~").approximate and not parse("2024-10~").uncertain
     assert parse("2024-10?").uncertain
     assert not parse("2024-10-18").approximate
+
+
+@pytest.mark.parametrize("text", ["196X/197X", "1965/197X", "19XX/2024", "../197X", "2024-10/..", "2024-10?/2024-11~"])
+def test_the_editor_schema_accepts_every_span_the_checker_accepts(text):
+    """A span may end in a year with unspecified digits ("196X/197X", "späte 1960er und
+    1970er"): the JSON Schema for editors must not underline what parse() accepts."""
+    import re
+
+    from newsdossier.schema import Date
+
+    parse(text)
+    assert re.match(Date().schema()["pattern"], text)

@@ -336,9 +336,18 @@ def test_adding_an_article_as_the_readme_describes_keeps_check_and_build_green(t
     topic.write_text(modeline + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
                      encoding="utf-8")
     r = run([BIN / "dossier", "check"], cwd=proj)
+    # step 6: this dossier's rules ('checks:' in dossier.yaml) want every paragraph cited
+    if "paragraphs-cited" in (proj / "content/dossier.yaml").read_text(encoding="utf-8"):
+        assert r.returncode == 1 and "¶2 of source 'stadtfest' is cited by no claim" in r.stderr, r.stderr
+        data["sections"][0]["claims"].append({
+            "id": "stadtfest-zufrieden", "text": "Die Veranstalter waren laut Artikel zufrieden.", "status": "berichtet",
+            "cite": [{"source": "stadtfest", "quote": "Die Veranstalter zeigten sich zufrieden."}]})
+        topic.write_text(modeline + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+                         encoding="utf-8")
+        r = run([BIN / "dossier", "check"], cwd=proj)
     assert r.returncode == 0, r.stderr
     after = core.check(proj).dossier
-    assert len(after.sources) == len(before.sources) + 1 and len(after.claims) == len(before.claims) + 1
+    assert len(after.sources) == len(before.sources) + 1 and len(after.claims) > len(before.claims)
     assert run([BIN / "dossier", "schemas", "--check"], cwd=proj).returncode == 0
     site = build_project(proj)
     assert "Das Stadtfest hatte in diesem Jahr 20.000 Besucher" in (site / "quellen/stadtfest/index.html").read_text(encoding="utf-8")

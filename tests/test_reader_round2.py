@@ -199,20 +199,19 @@ def test_quote_with_its_own_quotation_marks_gets_none_from_q():
     assert Renderer.quote_html("Kein <b>") == "<q>Kein &lt;b&gt;</q>"
 
 
-def test_a_forecast_is_not_labelled_as_having_happened(real_site):
-    from newsdossier import core
-    from newsdossier.index import Index
-    from newsdossier.render import Options, Renderer
-    from conftest import ROOT
+def test_a_forecast_is_not_labelled_as_having_happened(build_site):
+    """An event dated after every article reporting it was published is an expectation."""
+    def add_forecast(proj):
+        events = proj / "content/events/chronik.yaml"
+        events.write_text(events.read_text(encoding="utf-8") + (
+            "- id: erntefest\n  date: \"2024-11-01\"\n  title: Das Erntefest soll stattfinden\n"
+            "  cite:\n    - source: rekordernte\n      quote: \"Ein Foto zeigt volle Kisten.\"\n"), encoding="utf-8")
 
-    d = core.check(ROOT).dossier
-    r = Renderer(d, Index.build(d), Options())
-    forecasts = [e for e in d.events.values() if r.is_forecast(e)]
-    assert forecasts, "the real dossier has a forecast (Budanow: from 1 November)"
-    chrono = (real_site / "chronologie/index.html").read_text(encoding="utf-8")
-    for e in forecasts:
-        item = chrono.split(f'id="{e.id}"', 1)[1].split("</li>", 1)[0]
-        assert "Erwartet (Prognose):" in item and "Geschehen:" not in item
-    home = _article((real_site / "index.html").read_text(encoding="utf-8"))
-    latest = home.split('id="neueste-ereignisse"', 1)[1].split("</ul>", 1)[0]
-    assert all(f'id="ereignis-{e.id}"' not in latest for e in forecasts)
+    site = build_site(edit=add_forecast)
+    chrono = (site / "chronologie/index.html").read_text(encoding="utf-8")
+    item = chrono.split('id="erntefest"', 1)[1].split("</li>", 1)[0]
+    assert "Erwartet (Prognose):" in item and "Geschehen:" not in item
+    done = chrono.split('id="erntebeginn"', 1)[1].split("</li>", 1)[0]
+    assert "Geschehen:" in done and "Erwartet" not in done
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Das Erntefest soll stattfinden" not in home.split("Neueste Ereignisse", 1)[-1].split("</ol>", 1)[0]

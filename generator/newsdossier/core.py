@@ -20,6 +20,7 @@ from .model import Dossier
 from .render import EXPORT_PATH, Options, csv_tasks, nav, render_with
 from .safety import check_page_sizes
 from .speed import Thresholds
+from .rules import apply as apply_rules
 
 
 @dataclass
@@ -77,6 +78,8 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
 
 def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes) -> Result:
     d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes)
+    if not problems.errors:  # rules read resolved quotes: an unresolved one would count as uncited
+        apply_rules(d, problems)
     return Result(d, problems.all())
 
 

@@ -65,6 +65,7 @@ class Uncovered:
     paragraph: str  # anchor, e.g. "p3"
     number: str
     context: str
+    index: int = 0  # which number of the block this is (0 = the first)
 
     def format(self) -> str:
         where = f"¶{self.paragraph[1:]}" if self.paragraph.startswith("p") else self.paragraph
@@ -82,10 +83,10 @@ def uncovered_numbers(d: Dossier) -> list[Uncovered]:
             continue
         for block in src.article.body:
             cov = spans.get((sid, block.anchor), [])
-            for m in NUMBER.finditer(block.text):
+            for i, m in enumerate(NUMBER.finditer(block.text)):
                 if not any(a <= m.start() and m.end() <= b for a, b in cov):
                     ctx = block.text[max(0, m.start() - 40): m.end() + 40]
-                    out.append(Uncovered(sid, src.article.path, block.line, block.anchor, m.group(0), ctx))
+                    out.append(Uncovered(sid, src.article.path, block.line, block.anchor, m.group(0), ctx, i))
     return out
 
 

@@ -209,6 +209,7 @@ class DossierMeta(Node):
     unclear: list[Finding] = field(default_factory=list)
     method: str | None = None
     contact: str | None = None
+    checks: dict = field(default_factory=dict)  # rule name -> rules.Setting (see rules.py)
 
 
 @dataclass(eq=False)

@@ -303,7 +303,7 @@ class Date(T):
     def schema(self):
         return {
             "type": "string",
-            "pattern": r"^(\.\.|\d{3}[\dX]|\d{2}XX)(-\d{2}(-\d{2})?)?[?~%]?(/(\.\.|\d{4}(-\d{2}(-\d{2})?)?[?~%]?))?$",
+            "pattern": r"^(\.\.|\d{3}[\dX]|\d{2}XX)(-\d{2}(-\d{2})?)?[?~%]?(/(\.\.|(\d{3}[\dX]|\d{2}XX)(-\d{2}(-\d{2})?)?[?~%]?))?$",
             "description": "EDTF date: 2024-10-18, 2024-10, 2024, 2024-10~, 2024-10?, 1965/1973, 196X, 2024-10/..",
             "examples": ["2024-10-18", "2024-10", "2024-06-11/2024-06-20", "2024-10~"],
         }
@@ -652,6 +652,95 @@ SOURCE = Obj("source", model.Source, [
     F("notes", ListOf(NOTE)),
 ], doc="A news article from seeds/ and what we know about it.")
 
+class Checks(T):
+    """``checks:`` in dossier.yaml: which editorial rules (rules.RULES) this dossier enforces.
+    Each rule: true/'error', 'warning', false/'off'; a rule with one threshold also takes the
+    number itself; or a mapping {level: …, <threshold>: …}."""
+
+    def convert(self, value, pos, ctx):
+        from .rules import LEVELS, RULES, Setting
+
+        if not isinstance(value, dict):
+            ctx.error(pos, f"expected a mapping of rule names, found {_type_name(value)}",
+                      f"write one rule per line, e.g. 'paragraphs-cited: true'; rules: {', '.join(RULES)}")
+            raise Invalid
+        kpos = value.kpos if isinstance(value, LMap) else {}
+        vpos = value.vpos if isinstance(value, LMap) else {}
+        out, ok = {}, True
+        for name, raw in value.items():
+            p = vpos.get(name, pos)
+            rule = RULES.get(name)
+            if rule is None:
+                ctx.error(kpos.get(name, pos), f"unknown rule '{name}' in checks",
+                          did_you_mean(str(name), list(RULES)) or f"rules: {', '.join(RULES)}")
+                ok = False
+                continue
+            params = {k: prm.default for k, prm in rule.params.items()}
+            one = next(iter(rule.params.items())) if len(rule.params) == 1 else None
+            if isinstance(raw, bool) or raw in LEVELS:
+                level = {True: "error", False: "off"}.get(raw, raw)
+            elif isinstance(raw, int) and one and one[1].kind == "int":
+                level = "error"
+                params[one[0]] = raw
+            elif isinstance(raw, dict):
+                level = raw.get("level", "error")
+                if level not in LEVELS:
+                    ctx.error(p, f"level '{level}' of rule '{name}' is not one of: {', '.join(LEVELS)}", "write error, warning or off")
+                    ok = False
+                    continue
+                for key, v in raw.items():
+                    if key == "level":
+                        continue
+                    if key not in rule.params:
+                        allowed = ", ".join(["level", *rule.params])
+                        ctx.error(p, f"rule '{name}' has no setting '{key}'", did_you_mean(str(key), list(rule.params)) or f"settings: {allowed}")
+                        ok = False
+                    else:
+                        params[key] = v
+            else:
+                extra = f", or a number ({one[0]})" if one and one[1].kind == "int" else ""
+                ctx.error(p, f"rule '{name}': expected true, false, error, warning or off{extra}, found {_type_name(raw)}",
+                          f"e.g. '{name}: true'")
+                ok = False
+                continue
+            for key, prm in rule.params.items():
+                v = params[key]
+                if prm.kind == "int" and (isinstance(v, bool) or not isinstance(v, int) or v < 1):
+                    ctx.error(p, f"rule '{name}': '{key}' must be a whole number of at least 1, found {v!r}", prm.doc)
+                    ok = False
+                elif prm.kind == "words" and not (isinstance(v, list) and all(isinstance(w, str) and w.strip() for w in v)):
+                    ctx.error(p, f"rule '{name}': '{key}' must be a list of words", "e.g. words: [behauptet, angeblich]")
+                    ok = False
+                elif prm.kind == "names" and not (isinstance(v, dict) and all(
+                        isinstance(n, str) and isinstance(sp, list) and all(isinstance(x, str) and x.strip() for x in sp)
+                        for n, sp in v.items())):
+                    ctx.error(p, f"rule '{name}': '{key}' must map each name to a list of its spellings",
+                              "e.g. names: {Kim Jong-un: [Kim Jong-un, Kim Jong Un]}")
+                    ok = False
+            out[name] = Setting(level, params, kpos.get(name, pos))
+        if not ok:
+            raise Invalid
+        return out
+
+    def schema(self):
+        from .rules import LEVELS, RULES
+
+        props = {}
+        for name, rule in RULES.items():
+            simple = [{"type": "boolean"}, {"enum": list(LEVELS)}]
+            fields = {"level": {"enum": list(LEVELS)}}
+            for key, prm in rule.params.items():
+                words = {"type": "array", "items": {"type": "string", "minLength": 1}}
+                fields[key] = {"int": {"type": "integer", "minimum": 1}, "words": words,
+                               "names": {"type": "object", "additionalProperties": words}}[prm.kind]
+                fields[key]["description"] = prm.doc
+                if prm.kind == "int" and len(rule.params) == 1:
+                    simple.append({"type": "integer", "minimum": 1})
+            props[name] = {"description": rule.doc, "anyOf": [*simple, {"type": "object", "properties": fields,
+                                                                        "additionalProperties": False}]}
+        return {"type": "object", "properties": props, "additionalProperties": False}
+
+
 DOSSIER = Obj("dossier", model.DossierMeta, [
     F("title", Text(150, single_line=True), True),
     F("subtitle", Text(300, single_line=True)),
@@ -663,6 +752,7 @@ DOSSIER = Obj("dossier", model.DossierMeta, [
     F("unclear", ListOf(FINDING)),
     F("method", Markdown(20000)),
     F("contact", Markdown(3000)),
+    F("checks", Checks(), doc="editorial rules 'dossier check' applies to this dossier (see content/README.md)"),
 ])
 
 #: How each content location is read: (folder or file, shape, spec, model kind)
