@@ -78,7 +78,8 @@ test-fast: $(STAMP)
 
 ## Benchmark: core, full build and plain MkDocs at 10/100/1,000/3,000 articles, preview rebuild,
 ## reading the git history (500 scripted commits on 100 synthetic articles, 200 on the real dossier)
-## (about 9 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3 --no-history").
+## and save-to-visible against a running mkdocs serve at 1,000 and 3,000 articles
+## (about 13 minutes; quicker: make bench BENCH_ARGS="--sizes 10,100 --runs 3 --no-history").
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

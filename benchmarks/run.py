@@ -13,6 +13,9 @@ For each size a synthetic dossier (benchmarks/corpus.py) is written into a tempo
            theme, navigation and search), i.e. what MkDocs itself costs for these pages;
 * peak   - the peak resident memory of the build process (ru_maxrss of that child);
 * preview - on the real dossier: the rebuild 'mkdocs serve' does after one YAML edit;
+* serve  - for the --serve-sizes: end to end against a running 'mkdocs serve' of the synthetic
+           dossier (benchmarks/serve.py): save a topic file, poll its page until the change
+           shows (edit -> visible), and the same for a break and its fix.
 * history - reading the content's git history (benchmarks/history_corpus.py scripts it: 500
            commits on a synthetic dossier, 200 on the real one): first read (no cache), read
            from the cache, incremental read after one more commit, and the full build with and
@@ -203,7 +206,8 @@ def preview_worker(proj: Path, runs: int) -> int:
 
 # --- the benchmark -------------------------------------------------------------------------
 
-def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path, log, plain_runs: int | None = None) -> dict:
+def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path, log, plain_runs: int | None = None,
+               serve_runs: int = 0) -> dict:
     from corpus import write_corpus
 
     gen = work / f"gen-{n}"
@@ -261,6 +265,14 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
         if row["plain_s"] is not None:
             log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}")
         shutil.rmtree(plain_proj, ignore_errors=True)
+    if serve_runs:
+        from serve import measure
+
+        res = measure(proj, serve_runs)
+        row["serve"] = {"first_s": res["first"], **{k: median(v) for k, v in res["rows"].items()},
+                        "runs": res["rows"]}
+        log(f"  n={n}: mkdocs serve: first page {res['first']:.1f} s; " + "; ".join(
+            f"{k} {median(v):.2f} s {['%.2f' % t for t in v]}" for k, v in res["rows"].items()))
     shutil.rmtree(gen, ignore_errors=True)
     shutil.rmtree(proj, ignore_errors=True)
     return row
@@ -284,6 +296,10 @@ def bench_preview(runs: int, work: Path, log) -> dict:
         f"rebuild after editing {out['edited']} {out['rebuild_s']:.2f} s {['%.2f' % t for t in res['rebuilds']]}")
     shutil.rmtree(proj, ignore_errors=True)
     return out
+
+
+#: save-to-visible targets of the preview (issue 10), seconds by article count
+SAVE_TO_VISIBLE = {1000: 1.0, 3000: 2.0}
 
 
 def bench_history(label: str, proj: Path, commits: int, runs: int, work: Path, log) -> dict:
@@ -369,6 +385,32 @@ def table(rows: list[dict], preview: dict | None, plain_timeout: float) -> str:
         lines.append(f"| {r['articles']:,} | {r['claims']:,} | {r['events']:,} | {r['html_pages']:,} | {fmt(r['core_s'])} | "
                      f"{fmt(r['build_s'])} | {plain} | {ratio} | {r['peak_mib']:.0f} MiB | {1000 * r['build_s'] / r['html_pages']:.1f} ms |")
     out = "\n".join(lines)
+    served = [r for r in rows if r.get("serve")]
+    if served:
+        out += ("\n\nPreview, end to end against a running `mkdocs serve` (save a topic file, poll its page):\n\n"
+                "| articles | edit → visible | target | break → problem page | fix → page | first page after start |\n"
+                "| ---: | ---: | --- | ---: | ---: | ---: |")
+        for r in served:
+            sv = r["serve"]
+            target = SAVE_TO_VISIBLE.get(r["articles"])
+            verdict = "–" if target is None else f"≤ {target:g} s: {'met' if sv['edit -> visible'] <= target else 'not met'}"
+            out += (f"\n| {r['articles']:,} | {fmt(sv['edit -> visible'])} | {verdict} | {fmt(sv['break -> panel'])} | "
+                    f"{fmt(sv['fix -> page'])} | {fmt(sv['first_s'], digits=1)} |")
+    checks = []
+    for r in rows:
+        if r["articles"] in (1000, 3000) and r["plain_s"]:
+            ratio = r["build_s"] / r["plain_s"]
+            checks.append(f"full build / plain MkDocs at {r['articles']:,}: {ratio:.2f} (target ≤ 0.25: "
+                          f"{'met' if ratio <= 0.25 else 'not met'})")
+        if r["articles"] == 3000:
+            checks.append(f"peak memory at 3,000: {r['peak_mib']:.0f} MiB (target ≤ 600 MiB: "
+                          f"{'met' if r['peak_mib'] <= 600 else 'not met'})")
+    by_n = {r["articles"]: r for r in rows}
+    if 1000 in by_n and 3000 in by_n:
+        g = by_n[3000]["build_s"] / by_n[1000]["build_s"]
+        checks.append(f"full build growth 1,000→3,000: ×{g:.2f} (target ≤ 3.3: {'met' if g <= 3.3 else 'not met'})")
+    if checks:
+        out += "\n\nTargets (issue 10): " + "; ".join(checks) + "."
     if len(rows) > 1:
         growth = []
         for a, b in zip(rows, rows[1:]):
@@ -395,6 +437,9 @@ def main(argv=None) -> int:
     p.add_argument("--plain-timeout", type=float, default=300, help="stop the plain MkDocs baseline after this many seconds (default 300)")
     p.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs baseline")
     p.add_argument("--no-preview", action="store_true", help="skip the preview rebuild on the real dossier")
+    p.add_argument("--serve-sizes", default="1000,3000",
+                   help="article counts measured end to end against 'mkdocs serve' (default: %(default)s; '' for none)")
+    p.add_argument("--serve-runs", type=int, default=3, help="edits per scenario against 'mkdocs serve' (median; default 3)")
     p.add_argument("--history-commits", type=int, default=500, help="commits of the synthetic history (default 500)")
     p.add_argument("--history-articles", type=int, default=100, help="articles of the synthetic dossier with a history (default 100)")
     p.add_argument("--history-real-commits", type=int, default=200, help="commits scripted on the real dossier (default 200)")
@@ -402,6 +447,7 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "out", help="where results.json/results.md go")
     a = p.parse_args(argv)
     sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
+    serve_sizes = {int(s) for s in a.serve_sizes.split(",") if s.strip()}
     a.out.mkdir(parents=True, exist_ok=True)
     logf = (a.out / "log.txt").open("w", encoding="utf-8")
 
@@ -420,7 +466,7 @@ def main(argv=None) -> int:
             preview = bench_preview(a.runs, work, log)
         for n in sizes:
             rows.append(bench_size(n, a.runs if n < 1000 else a.runs_large, a.plain_timeout, not a.no_plain, work, log,
-                                   a.runs if n < 1000 else a.plain_runs_large))
+                                   a.runs if n < 1000 else a.plain_runs_large, a.serve_runs if n in serve_sizes else 0))
             (a.out / "results.json").write_text(json.dumps({"date": started.isoformat(timespec="minutes"), "cpus": os.cpu_count(),
                                                             "rows": rows, "preview": preview}, indent=2))
         if not a.no_history:

@@ -8,7 +8,9 @@ repository) a real 'mkdocs serve' runs on 127.0.0.1 (a free port). Each run:
 
 * break -> panel: the first topic file gets an unknown field ('titel:'); seconds from the save
   until that topic's page lists the problem (the preview's problem page, issue 10);
-* fix -> page: the file saved as it was; seconds until the page is back.
+* fix -> page: the file saved as it was; seconds until the page is back;
+* edit -> visible (issue 10, deliverable 4: save-to-visible): the topic's lead gets a new
+  word; seconds from the save until that topic's page shows it.
 
 Medians of the runs are printed. Every wait is bounded (a page that never comes is an error).
 """
@@ -64,13 +66,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--root", type=Path, default=ROOT, help="project with content/ and seeds/ (default: this repository)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args(argv)
+    res = measure(args.root, args.runs)
+    print(f"mkdocs serve of {args.root}: first page after {res['first']:.2f} s (start and first build)")
+    for name, values in res["rows"].items():
+        print(f"{name:15} median {statistics.median(values):.2f} s  ({', '.join(f'{v:.2f}' for v in values)})")
+    return 0
+
+
+def measure(root: Path, runs: int) -> dict:
+    """{"first": seconds until the first page, "rows": {scenario: [seconds per run]}}."""
     with tempfile.TemporaryDirectory(prefix="dossier-serve-bench-") as tmp:
         proj = Path(tmp) / "proj"
         proj.mkdir()
         shutil.copy(ROOT / "mkdocs.yml", proj / "mkdocs.yml")
         shutil.copytree(ROOT / "site_theme", proj / "site_theme")
         for folder in ("content", "seeds"):
-            shutil.copytree(args.root / folder, proj / folder)
+            shutil.copytree(root / folder, proj / folder)
         topic = sorted((proj / "content" / "topics").glob("*.yaml"))[0]
         good = topic.read_text(encoding="utf-8")
         broken = "titel: x\n" + good.split("\n", 1)[1]
@@ -82,8 +93,17 @@ def main(argv: list[str] | None = None) -> int:
                                 env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
         try:
             first = until(page, lambda b: PANEL not in b)
-            rows: dict[str, list[float]] = {"break -> panel": [], "fix -> page": []}
-            for _ in range(args.runs):
+            rows: dict[str, list[float]] = {"edit -> visible": [], "break -> panel": [], "fix -> page": []}
+            lead = next(line for line in good.split("\n") if line.startswith("lead:"))
+            for i in range(runs):
+                time.sleep(1)  # the watcher settles
+                word = f"Bearbeitung{i + 1}x"
+                edited = good.replace(lead, f"lead: {word}", 1)
+                topic.write_text(edited, encoding="utf-8")
+                rows["edit -> visible"].append(until(page, lambda b, w=word: w in b))
+                time.sleep(1)
+                topic.write_text(good, encoding="utf-8")
+                until(page, lambda b, w=word: w not in b)
                 time.sleep(1)  # the watcher settles
                 topic.write_text(broken, encoding="utf-8")
                 rows["break -> panel"].append(until(page, lambda b: PANEL in b))
@@ -94,10 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             proc.terminate()
             proc.wait(timeout=60)
             log.close()
-        print(f"mkdocs serve of {args.root}: first page after {first:.2f} s (start and first build)")
-        for name, values in rows.items():
-            print(f"{name:15} median {statistics.median(values):.2f} s  ({', '.join(f'{v:.2f}' for v in values)})")
-    return 0
+        return {"first": first, "rows": rows}
 
 
 if __name__ == "__main__":

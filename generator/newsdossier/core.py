@@ -76,25 +76,28 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
         return _check(root, content_dir, seeds_dir)
 
 
-def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes) -> Result:
-    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes)
+def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes,
+           cache=None) -> Result:
+    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes, cache=cache)
     if not problems.errors:  # rules read resolved quotes: an unresolved one would count as uncited
         apply_rules(d, problems)
     return Result(d, problems.all())
 
 
 def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
-          options: Options | None = None, checked: Result | None = None) -> Result:
+          options: Options | None = None, checked: Result | None = None, cache=None) -> Result:
     """Load, validate, index and render. Renders nothing when there are errors.
 
     ``checked``: what check() returned for the same input a moment ago ('dossier build' checks
-    before it starts MkDocs); it is rendered instead of loading everything a second time."""
+    before it starts MkDocs); it is rendered instead of loading everything a second time.
+    ``cache``: incremental.ReadCache (mkdocs serve), files unchanged since the last build are
+    not read again."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
     options = options or Options()
     with _gc_paused():
         result = checked if checked is not None else _check(root, content_dir, seeds_dir,
-                                                            options.thresholds.parallel_min_bytes)
+                                                            options.thresholds.parallel_min_bytes, cache)
         if not result.ok or result.dossier.meta is None:
             return result
         d = result.dossier

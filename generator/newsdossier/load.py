@@ -152,13 +152,16 @@ CHILD_SHARE = 0.42
 
 
 def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None,
-                min_bytes: int = Thresholds.parallel_min_bytes) -> list[_FileResult]:
+                min_bytes: int = Thresholds.parallel_min_bytes, cache=None) -> list[_FileResult]:
     """_read_file for every task, in task order. From ``min_bytes`` on (and with a second
     CPU), a forked child reads part of the files while this process reads the rest: the YAML
     parse and conversion are most of the loading time, and the child's results (model objects
     and problems) come back pickled in a fraction of the time they took to make. The child's
     files are spread over every kind of content (a share of the bytes of each stretch of the
-    task list), since the cost per byte differs between kinds."""
+    task list), since the cost per byte differs between kinds. ``cache``
+    (incremental.ReadCache, mkdocs serve): files unchanged since the last load are not read."""
+    if cache is not None:
+        return cache.read_files(tasks, _read_file)
     sizes = [_size(t[1]) for t in tasks]
     if parallel is None:
         parallel = sum(sizes) >= min_bytes and can_fork()
@@ -190,9 +193,12 @@ def _size(path: Path) -> int:
 
 
 def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
-         parallel: bool | None = None, min_bytes: int = Thresholds.parallel_min_bytes) -> tuple[Dossier, Problems]:
+         parallel: bool | None = None, min_bytes: int = Thresholds.parallel_min_bytes,
+         cache=None) -> tuple[Dossier, Problems]:
     """Read and check everything. Returns the dossier (possibly partial) and all problems.
-    ``parallel``: None decides by size (``min_bytes``, see speed.Thresholds); True/False force it."""
+    ``parallel``: None decides by size (``min_bytes``, see speed.Thresholds); True/False force it.
+    ``cache``: incremental.ReadCache of the previous loads (mkdocs serve): the objects of the
+    files unchanged since are taken from there; the checks across files all run again."""
     root = Path(root)
     problems = Problems()
     ctx = Ctx(problems)
@@ -225,7 +231,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
                            "create it with at least 'title:' and 'lead:'")
         tasks += [(kind, path, f"{content_dir}/{path.relative_to(content).as_posix()}", content_dir) for path in files]
     loose: list[Citation] = []
-    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel, min_bytes)):
+    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel, min_bytes, cache)):
         problems.extend(res.problems)
         loose += res.loose
         ctx.refs.extend(res.refs)
@@ -294,7 +300,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         problems.warning(Pos(broken[kind]), f"{count} reference{'s' if count > 1 else ''} to {kind} ids not checked: "
                          "this file could not be read and may define them", "fix the error in this file first")
 
-    _load_articles(root, seeds_dir, d, problems)
+    _load_articles(root, seeds_dir, d, problems, cache)
     budget = MatchBudget()
     _resolve_citations(d, problems, budget)
     for cit in loose:
@@ -317,7 +323,10 @@ def _store(d: Dossier, kind: str, obj) -> None:
     table[obj.id] = obj
 
 
-def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -> None:
+def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, cache=None) -> None:
+    for src in d.sources.values():  # objects of a cache keep what the last load gave them
+        src.article = None
+    read = load_article if cache is None else cache.article_reader(load_article)
     seeds = root / seeds_dir
     available = sorted(p.name for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else []
     used: dict[str, str] = {}
@@ -340,7 +349,7 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems) -
         furniture = {}
         for f in src.furniture:
             furniture[normalize(f.line)] = f.kind
-        src.article = load_article(root, seeds_dir, name, furniture, problems, src.paragraphs)
+        src.article = read(root, seeds_dir, name, furniture, problems, src.paragraphs)
         if src.article is None:
             continue
         if src.paragraphs == "blank-lines":

@@ -9,6 +9,7 @@
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
   build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown.
 * The page texts past MkDocs' parsers (fast_html): passthrough.
+* Under ``mkdocs serve`` only the pages whose output can have changed are rebuilt: incremental.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from . import history, i18n
 from .core import Result, build
 from .errors import ContentError
+from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
@@ -77,11 +79,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.preview = Preview()
         #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
         self.unscanned: dict[str, tuple] = {}
+        #: the previous build's pages, for the incremental preview (mkdocs serve)
+        self.cache = PageCache()
+        self.read_cache: ReadCache | None = None
         self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
         self.command = command
+        self.cache = PageCache()
+        self.read_cache = ReadCache() if command == "serve" else None
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -144,13 +151,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_pre_build(self, *, config) -> None:
         self.raw_blocks.clear()  # a rebuild after a failed one starts clean (mkdocs serve)
+        if self.command == "serve":  # before MkDocs empties site_dir
+            self.cache.stash_previous(config.site_dir)
         self.speed = BuildSpeed(self._thresholds(), self.command)
         checked, self.checked = self.checked, None  # handed over once, by 'dossier build'
         if checked is not None and checked[0] != (self.root, self.config.content_dir, self.config.seeds_dir):
             checked = None
         options = self._options(config)
         result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None)
+                       checked=checked[1] if checked else None, cache=self.read_cache)
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
@@ -180,15 +189,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.front = {}
         self.unscanned = {}
         pages = self.result.pages
+        self.feed = history.FEED_PATH in self.result.assets
+        reused = self._plan_reuse(config, pages) if self.command == "serve" else {}
         for uri in sorted(pages):
             # popped, so that each page's text is freed once the File has its copy without
             # the front matter (else all pages exist twice here: +200 MB at 3,000 articles)
             text = pages.pop(uri)
+            if uri in reused:  # built from the saved state (incremental)
+                self.front[uri] = {**reused[uri].meta, "template": REUSED_TEMPLATE}
+                _replace(files, File.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED))
+                continue
             split = split_front_matter(text) if self.config.fast_html else None
             if split is not None:
                 text, self.front[uri] = split
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
-        self.feed = history.FEED_PATH in self.result.assets
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
         for uri in THEME_JS:  # the theme's scripts with their words from the catalog
@@ -201,6 +215,31 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # holds every page's Markdown and HTML until the build ends.
         self.result = None
         return files
+
+    def _plan_reuse(self, config, pages: dict[str, str]) -> dict:
+        """Which pages the incremental preview can take from the previous build (see
+        incremental.py), and Material's search index wired to save and give back entries."""
+        from .searchjobs import search_index_of
+
+        nav_titles = {}
+        for uri in _nav_paths(config.nav or []):
+            split = split_front_matter(pages[uri]) if uri in pages and self.config.fast_html else None
+            title = split[1].get("title") if split is not None else None
+            nav_titles[uri] = title if isinstance(title, str) else (pages.get(uri) or "")
+        custom = getattr(config.theme, "custom_dir", None)
+        key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
+        self.cache.plan(key, pages, self.preview.failed)
+        index = search_index_of(config)
+        if index is not None:
+            self.cache.wrap_search(index)
+        elif self.cache.reused:  # no index to give entries back to: build everything
+            self.cache.plan(b"", pages, self.preview.failed)
+        return self.cache.reused
+
+    def on_pre_page(self, page, *, config, files):
+        if page.file.src_uri in self.cache.reused:
+            page.render = lambda config, files: self.cache.restore(page, files)
+        return page
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         front = self.front.pop(page.file.src_uri, None)
@@ -250,17 +289,22 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             speed.end()
 
     def on_post_page(self, output: str, *, page, config) -> str:
+        if self.command == "serve":
+            self.cache.remember(page)
         return history.link_feed(output, page.url) if self.feed else output
 
     def on_post_build(self, *, config) -> None:
+        self.cache.put_back()
         self._end_speed()
 
     def on_build_error(self, *, error) -> None:
+        self.cache.forget()  # the next build is complete
         self._end_speed()
 
     def on_shutdown(self) -> None:
         # a build stopped between on_pre_build and on_post_build (Ctrl-C, another plugin's
         # error hook failing first) must not leave its speed machinery behind
+        self.cache.forget()
         self._end_speed()
 
     def on_serve(self, server, *, config, builder):
@@ -275,6 +319,20 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if custom:
             server.watch(str(custom))
         return server
+
+
+def _nav_paths(items) -> list[str]:
+    """The page paths in a navigation (MkDocs' nav setting: strings, {title: ...}, lists)."""
+    out: list[str] = []
+    for item in items if isinstance(items, list) else [items]:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                out += _nav_paths(value)
+        elif isinstance(item, list):
+            out += _nav_paths(item)
+    return out
 
 
 #: The generator's own theme layer (Material block overrides, CSS, JS), part of the package.

@@ -1,0 +1,297 @@
+"""Incremental preview: after a save under 'mkdocs serve', MkDocs rebuilds only the pages whose
+output can have changed; every other page keeps the file of the previous build.
+
+A page's built HTML is a function of its generated text (front matter and body) and of what
+every page shares: the navigation with the titles of the pages in it, the configuration
+(mkdocs.yml, the dossier's identity, the theme and its overrides), the build date and the set
+of pages. ``PageCache`` keeps, per page of the last build, the hash of its text and what MkDocs
+made of it that other steps still read (title, table of contents, anchors, meta data, its
+search index entries), and one key for all the shared parts. On the next build:
+
+* shared key changed (a navigation title, the configuration, a template, a page added or
+  removed...): every page is built, as before;
+* else a page whose text hash is unchanged is *reused*: the plugin restores the saved state
+  instead of converting its Markdown, lets MkDocs render it with a one-line template
+  (``dossier-reused.html``), gives Material's search index the saved entries, and after the
+  build moves the previous output file back in place of that placeholder.
+
+MkDocs empties site_dir before every non-dirty build but leaves hidden entries alone, so the
+previous build's files are moved into ``site_dir/.dossier-previous/`` first (renames, no
+copying) and whatever was not reused is deleted after the build. Nothing of this runs under
+'mkdocs build'. A failed build forgets everything (the next one is complete).
+Tested: a sequence of edits built this way gives the same site, byte for byte, as a fresh
+build (tests/test_incremental.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs import utils as mkdocs_utils
+
+#: the placeholder template of a reused page (in the package's theme folder)
+REUSED_TEMPLATE = "dossier-reused.html"
+#: where the previous build's files wait during a build (hidden: MkDocs' cleaning skips it)
+STASH = ".dossier-previous"
+#: where the last good build's files wait while the preview shows problem pages, so that the
+#: save that fixes the content rebuilds only what changed since that build
+GOOD = ".dossier-good"
+
+
+def text_hash(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass
+class Saved:
+    """What a page's build left that the rest of a later build reads without rebuilding it."""
+
+    digest: bytes
+    dest_uri: str
+    meta: dict
+    title: str | None
+    toc: object
+    present_anchor_ids: set | None
+    links_to_anchors: dict | None  # src_uri -> {anchor: link}
+    search: list | None = None  # Material's index entries, None when not indexed
+
+
+@dataclass
+class PageCache:
+    key: bytes | None = None
+    pages: dict[str, Saved] = field(default_factory=dict)
+    #: this build: page path -> text hash, and the pages reused
+    digests: dict[str, bytes] = field(default_factory=dict)
+    reused: dict[str, Saved] = field(default_factory=dict)
+    #: this build: the search entries of the pages built, until remember() keeps them
+    searched: dict[str, list] = field(default_factory=dict)
+    stash: Path | None = None
+    site_dir: Path | None = None
+    #: how many pages the last build reused (for tests and the serve log)
+    last_reused: int = 0
+    #: the last build showed problem pages; (key, pages) of the last good build, its files in GOOD
+    failed: bool = False
+    good: tuple | None = None
+    #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
+    source: Path | None = None
+    keep_as_good: bool = False
+
+    def forget(self) -> None:
+        self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
+        self.good, self.failed, self.source, self.keep_as_good = None, False, None, False
+
+    # --- before MkDocs cleans site_dir (on_pre_build) ------------------------------------
+
+    def stash_previous(self, site_dir: str) -> None:
+        """Move the previous build's files out of MkDocs' way (into the hidden stash)."""
+        self.site_dir = Path(site_dir)
+        stash = self.site_dir / STASH
+        if stash.exists():
+            shutil.rmtree(stash, ignore_errors=True)
+        if self.good is None and (self.site_dir / GOOD).exists():
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
+        self.stash = None
+        if not self.pages or not self.site_dir.is_dir():
+            return
+        stash.mkdir()
+        for entry in os.listdir(self.site_dir):
+            if not entry.startswith("."):
+                os.rename(self.site_dir / entry, stash / entry)
+        self.stash = stash
+
+    # --- on_files -----------------------------------------------------------------------
+
+    def plan(self, key: bytes, texts: dict[str, str], failed: bool = False) -> None:
+        """Decide which pages are reused: same shared key, same text, previous file there.
+        ``failed``: this build shows problem pages. The first such build after a good one
+        keeps that good build aside (GOOD); the next good build starts from it."""
+        self.digests = {uri: text_hash(t) for uri, t in texts.items()}
+        self.reused, self.searched = {}, {}
+        prev_key, prev_pages, self.source = self.key, self.pages, self.stash
+        if not failed and self.good is not None and self.site_dir is not None:
+            (prev_key, prev_pages), self.source = self.good, self.site_dir / GOOD
+        if key == prev_key and self.source is not None:
+            for uri, digest in self.digests.items():
+                saved = prev_pages.get(uri)
+                if saved is not None and saved.digest == digest and (self.source / saved.dest_uri).is_file():
+                    self.reused[uri] = saved
+        self.keep_as_good = failed and not self.failed and self.stash is not None
+        if self.keep_as_good:
+            self.good = (self.key, dict(self.pages))
+        self.key, self.failed = key, failed
+        self.pages = {uri: s for uri, s in prev_pages.items() if uri in self.reused}
+
+    # --- during the build ---------------------------------------------------------------
+
+    def restore(self, page, files) -> None:
+        """What page.render() would have set, from the saved state (no Markdown conversion)."""
+        saved = self.reused[page.file.src_uri]
+        page.content = ""
+        page.toc = saved.toc
+        page._title_from_render = saved.title
+        page.present_anchor_ids = set(saved.present_anchor_ids) if saved.present_anchor_ids is not None else None
+        if saved.links_to_anchors is not None:
+            links = {}
+            for uri, anchors in saved.links_to_anchors.items():
+                target = files.get_file_from_path(uri)
+                if target is not None:
+                    links[target] = dict(anchors)
+            page.links_to_anchors = links
+
+    def remember(self, page) -> None:
+        """A page was built: keep what a later build needs to reuse it (on_post_page, when
+        every step has run: anchors registered in on_env, search entries added)."""
+        uri = page.file.src_uri
+        if uri in self.reused or uri not in self.digests:
+            return
+        links = None
+        if page.links_to_anchors is not None:
+            links = {f.src_uri: dict(a) for f, a in page.links_to_anchors.items()}
+        self.pages[uri] = Saved(self.digests[uri], page.file.dest_uri, dict(page.meta), page._title_from_render,
+                                page.toc, set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
+                                links, self.searched.pop(uri, None))
+
+    def wrap_search(self, index) -> None:
+        """For this build's search index object (made anew by Material every build): reused
+        pages get their saved entries; the entries of every page built are kept."""
+        original = index.add_entry_from_context
+
+        def add_entry_from_context(page):
+            uri = page.file.src_uri
+            saved = self.reused.get(uri)
+            if saved is not None:
+                index.entries.extend(dict(e) for e in saved.search or ())
+                return None
+            before = len(index.entries)
+            out = original(page)
+            self.searched[uri] = [dict(e) for e in index.entries[before:]]
+            return out
+
+        index.add_entry_from_context = add_entry_from_context
+
+    # --- after the build (on_post_build) -------------------------------------------------
+
+    def put_back(self) -> None:
+        """Move each reused page's previous file over its placeholder; drop the stash."""
+        if self.site_dir is None:
+            self.last_reused = 0
+            return
+        for saved in self.reused.values():
+            os.replace(self.source / saved.dest_uri, self.site_dir / saved.dest_uri)
+        for uri, saved in self.reused.items():
+            self.pages[uri] = saved
+        self.last_reused, self.reused = len(self.reused), {}
+        if self.keep_as_good:  # the good build's files wait for the fix
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
+            os.rename(self.stash, self.site_dir / GOOD)
+        elif not self.failed:
+            self.good = None
+            shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
+        if self.stash is not None and self.stash.exists():
+            shutil.rmtree(self.stash, ignore_errors=True)
+        self.stash = self.source = None
+        self.keep_as_good = False
+
+
+def shared_key(config, nav_titles: dict, pages, root: Path, theme_dirs) -> bytes:
+    """One hash of everything a page's HTML shares with every other page."""
+    h = hashlib.blake2b(digest_size=16)
+
+    def add(value) -> None:
+        h.update(json.dumps(value, sort_keys=True, default=repr, ensure_ascii=False).encode("utf-8"))
+        h.update(b"\0")
+
+    cfg_file = config.config_file_path
+    add(Path(cfg_file).read_bytes().hex() if cfg_file and Path(cfg_file).is_file() else None)
+    add([config.site_name, config.site_description, config.site_url, config.site_dir, config.use_directory_urls,
+         config.copyright, config.repo_url, config.edit_uri, config.extra, [str(x) for x in config.extra_css],
+         [str(x) for x in config.extra_javascript], dict(config.theme), list(config.theme.dirs),
+         [str(x) for x in config.markdown_extensions], config.mdx_configs, config.nav, str(root)])
+    add(mkdocs_utils.get_build_date())
+    add(nav_titles)
+    add(sorted(pages))
+    stamps = []
+    for folder in theme_dirs:
+        for dirpath, _dirs, names in os.walk(folder):
+            for name in names:
+                st = os.stat(os.path.join(dirpath, name))
+                stamps.append((os.path.join(dirpath, name), st.st_mtime_ns, st.st_size))
+    add(sorted(stamps))
+    return h.digest()
+
+
+class ReadCache:
+    """What loading made of each content file and article, by file (path, and stat or bytes):
+    under 'mkdocs serve' a rebuild reads and converts only the files saved since the last one
+    (load.load's ``cache``). Reading a file is a pure function of its bytes, its kind and its
+    path (load._read_file, article.load_article), so a result - objects and problems - is kept
+    as long as the bytes are the same; load() clears what its cross-file steps set on them."""
+
+    def __init__(self) -> None:
+        self.files: dict[tuple, tuple] = {}
+        self.articles: dict[tuple, tuple] = {}
+        #: how many content files and articles the last load read (the rest came from here)
+        self.last_read = 0
+
+    @staticmethod
+    def _fingerprint(path: Path, entry: tuple | None) -> tuple | None:
+        """(stat stamp, hash of the bytes) of a file; the bytes are read only when the stamp
+        differs from the entry's. None when the file cannot be read (reading reports it)."""
+        try:
+            st = os.stat(path)
+            stamp = (os.path.islink(path), st.st_mtime_ns, st.st_size, st.st_ino)
+            if entry is not None and entry[0][0] == stamp:
+                return entry[0]
+            return stamp, hashlib.blake2b(Path(path).read_bytes(), digest_size=16).digest()
+        except OSError:
+            return None
+
+    def read_files(self, tasks: list, read) -> list:
+        """read(*task) for every task (load._read_files), from the cache where the file is the
+        same."""
+        out, kept = [], {}
+        self.last_read = 0
+        for task in tasks:
+            key = (task[0], str(task[1]), task[2], task[3])
+            entry = self.files.get(key)
+            fp = self._fingerprint(task[1], entry)
+            if entry is not None and fp is not None and entry[0][1] == fp[1]:
+                result = entry[1]
+            else:
+                result = read(*task)
+                self.last_read += 1
+            if fp is not None:
+                kept[key] = (fp, result)
+            out.append(result)
+        self.files = kept
+        return out
+
+    def article_reader(self, load_article):
+        """load_article, taking each article from the cache where its file is the same."""
+        from .errors import Problems
+
+        kept: dict[tuple, tuple] = {}
+        previous, self.articles = self.articles, kept
+
+        def read(root, seeds_dir, name, furniture, problems, mode):
+            path = Path(root) / seeds_dir / name
+            key = (str(root), seeds_dir, name, tuple(sorted(furniture.items())), mode)
+            entry = previous.get(key)
+            fp = self._fingerprint(path, entry)
+            if entry is not None and fp is not None and entry[0][1] == fp[1]:
+                article, found = entry[1], entry[2]
+            else:
+                found = Problems()
+                article = load_article(root, seeds_dir, name, furniture, found, mode)
+                self.last_read += 1
+            problems.extend(found)
+            if fp is not None:
+                kept[key] = (fp, article, found)
+            return article
+
+        return read
