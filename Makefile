@@ -57,10 +57,12 @@ schemas: $(STAMP)
 system-deps:
 	@bash .ci/system-deps
 
-## Rewrite the golden snapshot of the mini fixture's site (tests/snapshots/mini/) after an intended
-## change of the output; review it with 'git diff tests/snapshots/' and commit it with the change.
+## Rewrite the golden snapshot of the mini fixture's site (tests/snapshots/mini/) and the broken
+## fixture's problem list (tests/snapshots/problems-broken.txt) after an intended change of the
+## output; review it with 'git diff tests/snapshots/' and commit it with the change.
 snapshot: $(STAMP)
 	$(BIN)/python tests/snapshot.py
+	$(BIN)/python tests/test_model.py
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
