@@ -745,12 +745,13 @@ def test_reserved_ids_and_generated_anchors_cannot_collide(tmp_path, rel, old, n
     assert any(e.startswith(expected) for e in errors), errors
 
 
-def test_every_id_the_pages_make_themselves_is_reserved(tmp_path):
+@pytest.mark.parametrize("fixture", ["mini", "mini-en"])  # the ids do not depend on the language
+def test_every_id_the_pages_make_themselves_is_reserved(tmp_path, fixture):
     """Drift guard: build the fixture; every HTML id that no content gave (and that MkDocs or
     the theme did not make) must be refused as a content id - else a content id could repeat it."""
     from newsdossier.safety import generated_anchor, heading_anchor
 
-    proj = make_project(tmp_path)
+    proj = make_project(tmp_path, fixture)
     d = core.check(proj).dossier
     content_ids = {*d.claims, *d.events, *d.figures, *d.actors, *d.terms, *d.contradictions}
     content_ids |= {f"ereignis-{e}" for e in d.events}

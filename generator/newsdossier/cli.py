@@ -229,7 +229,7 @@ def cmd_new(args) -> int:
 
     target = Path(args.dir)
     try:
-        written = create(target, args.title)
+        written = create(target, args.title, args.language)
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -300,6 +300,8 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("new", help="start a new dossier project in a new folder (checks and builds at once)")
     s.add_argument("dir", help="the new project folder, e.g. ../my-dossier")
     s.add_argument("--title", help="the dossier's title (default: 'Neues Dossier'; change it in content/dossier.yaml)")
+    s.add_argument("--language", choices=["de", "en"], default="de",
+                   help="language of the reader interface and of the example (default: de)")
     s.set_defaults(func=cmd_new)
     s = sub.add_parser("check", help="validate all content without building; print every problem")
     s.add_argument("--coverage", action="store_true",

@@ -13,7 +13,7 @@ import jinja2
 from .errors import Pos, Problem, Problems
 from .export import export_json
 from .exportschema import SCHEMA_PATH, schema_json
-from .history import CHANGES_PAGE
+from . import history, i18n
 from .index import Index
 from .load import load
 from .model import Dossier
@@ -118,7 +118,7 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             result.problems = result.problems + too_big.all()
             result.pages = {}
         if options is not None and options.history is not None and options.history.history is not None:
-            result.nav.append({"Was ist neu": CHANGES_PAGE})
+            result.nav.append({i18n.active().t("nav.changes"): history.CHANGES_PAGE})  # in the build's language
     return result
 
 

@@ -1,4 +1,5 @@
-"""The subset of EDTF (ISO 8601-2) a dossier needs, with honest German display forms.
+"""The subset of EDTF (ISO 8601-2) a dossier needs, with honest display forms (in the
+words of the active message catalog, i18n.py: "Mitte Juni 2024", "mid-June 2024").
 
 Supported: ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``; unspecified digits in the year
 (``196X``, ``19XX``); a qualifier for the whole date (``?`` uncertain, ``~`` approximate,
@@ -78,6 +79,10 @@ class EDTF:
     def german(self) -> str:
         return german(self)
 
+    def display(self) -> str:
+        """The reader's form in the language of the build (i18n.active())."""
+        return display(self)
+
 
 def _parse_point(text: str) -> Point:
     m = _DATE.match(text)
@@ -140,28 +145,26 @@ def parse(text: str) -> EDTF:
     return EDTF(text, point, point, False)
 
 
-# --- German display ---------------------------------------------------------------------
+# --- display (wording from the active message catalog, see i18n.py) ---------------------
 
-_THIRDS = {(1, 10): "Anfang", (11, 20): "Mitte"}
-_QUAL = {"": "", "~": "ca. ", "?": "vermutlich ", "%": "vermutlich ca. "}
+_QUAL = {"~": "approx", "?": "uncertain", "%": "both"}
 
 
-def _point_de(p: Point, *, with_year: bool = True) -> str:
+def _point(p: Point, c, *, with_year: bool = True) -> str:
     if p.precision == "century":
         base = p.lower.year // 100 * 100
-        text = f"{base}–{base + 99}"
+        text = c.t("date.century", start=base, end=base + 99)
     elif p.precision == "decade":
-        text = f"{p.lower.year}er-Jahre"
+        text = c.t("date.decade", year=p.lower.year)
     elif p.precision == "year":
         text = str(p.lower.year)
-    elif p.precision == "month":
-        text = MONTHS_DE[p.lower.month - 1] + (f" {p.lower.year}" if with_year else "")
     else:
-        text = f"{p.lower.day}. {MONTHS_DE[p.lower.month - 1]}" + (f" {p.lower.year}" if with_year else "")
-    return _QUAL[p.qualifier] + text
+        key = ("date.day" if p.precision == "day" else "date.month") + ("" if with_year else "_no_year")
+        text = c.t(key, day=p.lower.day, month=c.months[p.lower.month - 1], year=p.lower.year)
+    return c.t("date.qualifier." + _QUAL[p.qualifier], date=text) if p.qualifier else text
 
 
-def _month_third(e: EDTF) -> str | None:
+def _month_third(e: EDTF, c) -> str | None:
     """'Anfang/Mitte/Ende Juni 2024' for spans that are exactly a third of one month."""
     s, t = e.start, e.end
     if not (s and t and s.precision == t.precision == "day" and not s.qualifier and not t.qualifier):
@@ -170,29 +173,39 @@ def _month_third(e: EDTF) -> str | None:
         return None
     last = calendar.monthrange(s.lower.year, s.lower.month)[1]
     span = (s.lower.day, t.lower.day)
-    word = _THIRDS.get(span) or ("Ende" if span == (21, last) else None)
-    if not word:
+    third = {(1, 10): "early", (11, 20): "mid"}.get(span) or ("late" if span == (21, last) else None)
+    if not third:
         return None
-    return f"{word} {MONTHS_DE[s.lower.month - 1]} {s.lower.year}"
+    return c.t("date.third." + third, month=c.months[s.lower.month - 1], year=s.lower.year)
 
 
-def german(e: EDTF) -> str:
-    """German display form, as precise as the date and no more."""
+def display(e: EDTF, c=None) -> str:
+    """The reader's form of a date in the catalog's language, as precise as the date and no more."""
+    from . import i18n
+
+    c = c or i18n.active()
     if not e.is_interval:
-        return _point_de(e.start)
-    third = _month_third(e)
+        return _point(e.start, c)
+    third = _month_third(e, c)
     if third:
         return third
     s, t = e.start, e.end
     if s is None:
-        return "spätestens " + _point_de(t)
+        return c.t("date.not_after", date=_point(t, c))
     if t is None:
-        return "frühestens " + _point_de(s)
+        return c.t("date.not_before", date=_point(s, c))
     if s.precision == t.precision == "year" and not s.qualifier and not t.qualifier:
-        return f"{s.lower.year}–{t.lower.year}"
+        return c.t("date.year_span", start=s.lower.year, end=t.lower.year)
     same_year = s.lower.year == t.lower.year and s.precision in ("month", "day") and t.precision in ("month", "day")
     if same_year and not s.qualifier and not t.qualifier:
         if s.precision == t.precision == "day" and s.lower.month == t.lower.month:
-            return f"{s.lower.day}. bis {_point_de(t)}"
-        return f"{_point_de(s, with_year=False)} bis {_point_de(t)}"
-    return f"{_point_de(s)} bis {_point_de(t)}"
+            return c.t("date.span_same_month", start_day=s.lower.day, end=_point(t, c))
+        return c.t("date.span", start=_point(s, c, with_year=False), end=_point(t, c))
+    return c.t("date.span", start=_point(s, c), end=_point(t, c))
+
+
+def german(e: EDTF) -> str:
+    """German display form, as precise as the date and no more."""
+    from . import i18n
+
+    return display(e, i18n.catalog("de"))

@@ -29,7 +29,7 @@ def _date(e: EDTF | None, ix: Index = None):
         return None
     return {
         "edtf": e.text,
-        "display": e.german(),
+        "display": e.display(),
         "earliest": e.lower.isoformat() if e.start else None,
         "latest": e.upper.isoformat() if e.end else None,
         "approximate": e.approximate,

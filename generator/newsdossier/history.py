@@ -47,7 +47,7 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 from rapidfuzz import fuzz
 
-from . import schema
+from . import i18n, schema
 from .errors import Problems
 from .forked import can_fork, run_beside
 from .suggest import did_you_mean
@@ -529,14 +529,15 @@ def _detail(kind: str, f: dict) -> str | None:
 
 
 def _figure_text(f: dict) -> str:
-    q = schema.QUALIFIERS.get(f.get("qualifier", "exact"), "")
+    c = i18n.active()
+    q = c.section("qualifier").get(f.get("qualifier", "exact"), "")
     value = f.get("value", "")
     try:
         number = float(value)
     except ValueError:
         pass
     else:  # as render.fmt_number writes it
-        value = f"{int(number):,}".replace(",", ".") if number.is_integer() else str(number).replace(".", ",")
+        value = c.number(number)
     return f"{q} {value}".strip()
 
 
@@ -727,7 +728,8 @@ def atom(entries: list[tuple[Commit, str, str, str]], *, title: str, feed_id: st
          alternate: str, self_href: str | None, author: str) -> bytes:
     """An Atom 1.0 document (RFC 4287). entries: (commit, title, link, content HTML)."""
     e = xml_escape
-    out = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">\n',
+    words = i18n.active()
+    out = [f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{e(words.lang)}">\n',
            f"<id>{e(feed_id)}</id>\n<title>{e(title)}</title>\n<updated>{e(updated)}</updated>\n",
            f'<link rel="alternate" type="text/html" href="{e(alternate)}"/>\n']
     if self_href:
@@ -738,7 +740,7 @@ def atom(entries: list[tuple[Commit, str, str, str]], *, title: str, feed_id: st
                    f"<updated>{e(c.iso)}</updated>\n<published>{e(c.iso)}</published>\n"
                    f'<link rel="alternate" type="text/html" href="{e(link)}"/>\n')
         if c.correction:
-            out.append('<category term="korrektur" label="Korrektur"/>\n')
+            out.append(f'<category term="korrektur" label="{e(words.t("feed.correction"))}"/>\n')
         out.append(f'<content type="html">{e(content)}</content>\n</entry>\n')
     out.append("</feed>\n")
     return "".join(out).encode("utf-8")
@@ -763,11 +765,19 @@ class Input:
     site_url: str | None = None
 
 
-@lru_cache(maxsize=4096)
 def german_date(d: dt.date) -> str:
-    from babel.dates import format_date
+    """A day in the words of the build's language (i18n.active(); German by default)."""
+    from . import i18n
 
-    return format_date(d, "d. MMMM y", locale="de")
+    return _day_text(d, i18n.active().lang)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(d: dt.date, lang: str) -> str:
+    from . import i18n
+
+    c = i18n.catalog(lang)
+    return c.t("date.day", day=d.day, month=c.months[d.month - 1], year=d.year)
 
 
 class View:
@@ -964,7 +974,7 @@ class View:
     def macros(self):
         """The macros of _history.md.j2 (overridable like every template), with the renderer."""
         if self._macros is None:
-            self._macros = self.r.env.get_template("_history.md.j2").make_module({"r": self.r})
+            self._macros = self.r.env.get_template("_history.md.j2").make_module({"r": self.r, **self.r._words()})
         return self._macros
 
     # --- claims ---------------------------------------------------------------------------
@@ -1046,11 +1056,11 @@ class View:
     def date_text(value: str | None) -> str:
         """An EDTF value in German ('' stays ''; an unreadable one as written)."""
         if not value:
-            return "ohne Datum"
+            return i18n.active().t("history.no_date")
         from .edtf import EDTFError, parse
 
         try:
-            return parse(value).german()
+            return parse(value).display()
         except (EDTFError, ValueError):
             return value
 
@@ -1061,9 +1071,14 @@ class View:
         return (ch.what == "text" and ch.field in ("text", "title", "name", "term", "definition", "role", "note", "summary")
                 and ch.old is not None and ch.new is not None)
 
+    # the history's pages in the build's language (i18n.activate sets the module's paths)
+    changes_page = property(lambda self: CHANGES_PAGE)
+    corrections_page = property(lambda self: CORRECTIONS_PAGE)
+    feed_path = property(lambda self: FEED_PATH)
+
     @staticmethod
     def status_label(key: str | None) -> str:
-        return schema.STATUSES.get(key or "", key or "—")
+        return i18n.active().section("status").get(key or "", key or "—")
 
     @staticmethod
     def german(day: dt.date) -> str:
@@ -1126,7 +1141,7 @@ class View:
             logged = c.logged()
             title = str(module.change_title(c, logged[0])).strip()
             if len(logged) > 1:
-                title += f" (und {len(logged) - 1} weitere Änderung{'en' if len(logged) > 2 else ''})"
+                title += i18n.active().plural("feed.more", len(logged) - 1)
             content = str(module.change_block("index.md", c)).strip()
             if base:
                 content = _absolute_links(content, base)
@@ -1134,7 +1149,7 @@ class View:
         entries = self.entries()
         updated = entries[0].iso if entries else (self.h.commits[-1].iso if self.h.commits else "1970-01-01T00:00:00Z")
         name = inp.site_name or (self.d.meta.title if self.d.meta else "Dossier")
-        return atom(items, title=f"{name} – Was ist neu", feed_id=feed_uuid(f"newsdossier:feed:{base or name}"),
+        return atom(items, title=i18n.active().t("feed.title", name=name), feed_id=feed_uuid(f"newsdossier:feed:{base or name}"),
                     updated=updated, alternate=changes_url, self_href=(base + FEED_PATH) if base else None, author=name)
 
 
@@ -1175,6 +1190,6 @@ def link_feed(html_text: str, page_url_: str) -> str:
     from .render import relative
 
     href = relative(page_url_, FEED_PATH)
-    tag = f'<link rel="alternate" type="application/atom+xml" title="Was ist neu (Atom-Feed)" href="{href}">'
+    tag = f'<link rel="alternate" type="application/atom+xml" title="{Markup.escape(i18n.active().t("feed.link_title"))}" href="{href}">'
     at = html_text.find("</head>")
     return html_text if at < 0 else html_text[:at] + tag + "\n" + html_text[at:]

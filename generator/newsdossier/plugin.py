@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from . import history
+from . import history, i18n
 from .core import Result, build
 from .errors import ContentError
 from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
@@ -118,6 +118,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if ident.description:
             config.site_description = ident.description
         config.theme["language"] = ident.language
+        words = i18n.activate(ident.language)  # the reader interface's words (locales/<lang>.yaml)
+        config.extra["dossier_words"] = words.section("theme")  # theme/main.html
+        toc = config.mdx_configs.get("toc", {})
+        if toc.get("permalink_title") == MARKDOWN["toc"]["permalink_title"]:
+            toc["permalink_title"] = words.t("ui.section_link")
 
     def _exclude_inputs(self, config) -> None:
         """When the content folder is MkDocs' docs folder (so that 'mkdocs serve' watches it),
@@ -200,6 +205,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
+        for uri in THEME_JS:  # the theme's scripts with their words from the catalog
+            f = files.get_file_from_path(uri)
+            if f is not None and f.abs_src_path and Path(f.abs_src_path).is_relative_to(THEME_DIR):
+                script = i18n.render_script(Path(f.abs_src_path).read_text(encoding="utf-8"), i18n.active())
+                _replace(files, File.generated(config, uri, content=script, inclusion=InclusionLevel.INCLUDED))
         # The files hold the page texts now; the dossier model (located YAML, articles, index)
         # is not needed for the rest of the build. Dropping it keeps peak memory down: MkDocs
         # holds every page's Markdown and HTML until the build ends.

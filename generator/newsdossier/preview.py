@@ -11,6 +11,7 @@ way. 'mkdocs build' still fails with every problem (the plugin raises PluginErro
 from __future__ import annotations
 
 from .errors import Problem
+from . import i18n
 from .paths import PAGES
 from .render import Options, _environment
 
@@ -43,5 +44,8 @@ class Preview:
         """The same page, listing every problem, at every page path known (those of the last
         good build and any ``rendered`` this time)."""
         self.failed = True
-        text = _environment(options.template_dirs).get_template(TEMPLATE).render(problems=problems)
-        return dict.fromkeys(sorted({*self.paths, *rendered}), text)
+        c = i18n.active()  # the language of the last build (the dossier may not load now)
+        text = _environment(options.template_dirs).get_template(TEMPLATE).render(
+            problems=problems, t=c.markup, plural=c.plural_markup)
+        # the fixed pages in the language of this build (PAGES follows i18n.activate)
+        return dict.fromkeys(sorted({*self.paths, *PAGES.values(), *rendered}), text)

@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 
 from . import charts, history, jsonld, schema
 from .article import Block
-from .edtf import EDTF, MONTHS_DE
+from . import i18n
+from .edtf import EDTF
 from .forked import can_fork, run_beside
 from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
@@ -115,11 +116,8 @@ def render_markdown_anchored(text: str, link_title: str) -> Markup:
 
 
 def fmt_number(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
-    return str(value).replace(".", ",")
+    """A number as the build's language writes it (digit grouping and decimal sign from Babel)."""
+    return i18n.active().number(value)
 
 
 class CiteNumbers:
@@ -146,13 +144,14 @@ class CiteNumbers:
         return self._num[key]
 
 
-def meta_value(source, name: str, unknown: str = "unbekannt") -> str:
+def meta_value(source, name: str, unknown: str | None = None) -> str:
     """A source's publisher/date/author as shown to readers: inferred values say so."""
+    c = i18n.active()
     value = getattr(source, name)
     if value is None:
-        return unknown
-    text = value.german() if hasattr(value, "german") else str(value)
-    return f"{text} (erschlossen)" if name in source.inferred else text
+        return c.t("meta.unknown") if unknown is None else unknown
+    text = value.display() if hasattr(value, "display") else str(value)
+    return c.t("meta.inferred", value=text) if name in source.inferred else text
 
 
 _ENVS: dict[tuple, jinja2.Environment] = {}
@@ -189,9 +188,7 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
                        number=fmt_number, csvrow=csv_row,
                        tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
     env.globals.update(
-        meta_value=meta_value, newest_source=newest_source, STATUSES=schema.STATUSES, STATUS_HELP=schema.STATUS_HELP,
-        ACTOR_KINDS=schema.ACTOR_KINDS, ACTOR_KINDS_PLURAL=schema.ACTOR_KINDS_PLURAL,
-        QUALIFIERS=schema.QUALIFIERS, NOTE_KINDS=schema.NOTE_KINDS, MONTHS=MONTHS_DE, PAGES=PAGES,
+        meta_value=meta_value, newest_source=newest_source, PAGES=PAGES,
     )
     _ENVS[key] = env
     return env
@@ -204,13 +201,27 @@ class Renderer:
         self._short_names: dict[str, str] | None = None
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
+        self.cat = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
 
     def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
         """A page from its template; the run's dossier, index and options go in the context."""
         return self.env.get_template(template).render(
-            here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **ctx)
+            here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **self._words(), **ctx)
+
+    def _words(self) -> dict:
+        """The catalog's words for templates: t('key', ...), plural('key', n), and the label
+        tables of the build's language."""
+        words = getattr(self, "_words_cache", None)
+        if words is None:
+            c = self.cat
+            words = self._words_cache = {
+                "t": c.markup, "t_html": lambda key, **kw: c.markup(key, True, **kw), "plural": c.plural_markup,
+                "STATUSES": c.section("status"), "STATUS_HELP": c.section("status_help"),
+                "ACTOR_KINDS": c.section("actor_kind"), "ACTOR_KINDS_PLURAL": c.section("actor_kinds"),
+                "QUALIFIERS": c.section("qualifier"), "NOTE_KINDS": c.section("note_kind"), "MONTHS": c.months}
+        return words
 
     # --- paths ----------------------------------------------------------------------------
     topic_path = staticmethod(topic_path)
@@ -223,7 +234,7 @@ class Renderer:
     def series_csv(self, series) -> bytes:
         """The CSV download of a figure series (template figures.csv.j2), UTF-8."""
         text = self.env.get_template("figures.csv.j2").render(
-            r=self, d=self.d, series=series, rows=self.chart_rows(series))
+            r=self, d=self.d, series=series, rows=self.chart_rows(series), **self._words())
         return text.encode("utf-8")
 
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
@@ -247,7 +258,7 @@ class Renderer:
         if isinstance(owner, Claim):
             return owner.text, self.href(here, self.topic_path(owner.topic), owner.id)
         if isinstance(owner, Event):
-            return f"{owner.date.german()}: {owner.title}", self.href(here, PAGES["chronology"], owner.id)
+            return f"{owner.date.display()}: {owner.title}", self.href(here, PAGES["chronology"], owner.id)
         if isinstance(owner, Figure):
             s = self.d.series.get(owner.series)
             label = f"{self.figure_value(owner)} {s.unit if s else ''} ({self.d.actors[owner.by].name if owner.by in self.d.actors else owner.by})"
@@ -286,7 +297,7 @@ class Renderer:
         return dated[0] if dated else None
 
     def figure_value(self, f) -> str:
-        return f"{schema.QUALIFIERS[f.qualifier]} {fmt_number(f.value)}".strip()
+        return f"{self.cat.t('qualifier.' + f.qualifier)} {fmt_number(f.value)}".strip()
 
     @staticmethod
     def _date_key(e: EDTF | None) -> tuple:
@@ -308,7 +319,7 @@ class Renderer:
             lo = min(figs, key=lambda f: f.value)
             rank = {"up-to": 0, "exact": 1, "about": 1, "at-least": 2, "more-than": 3}
             hi = max(figs, key=lambda f: (f.value, rank.get(f.qualifier, 1)))
-            value = self.figure_value(lo) if lo.value == hi.value else f"{self.figure_value(lo)} bis {self.figure_value(hi)}"
+            value = self.figure_value(lo) if lo.value == hi.value else self.cat.t("figure_range", low=self.figure_value(lo), high=self.figure_value(hi))
             claimants = {f.by for f in s.figures}
             out.append({"series": s, "value": value, "count": len(self.chart_rows(s)), "claimants": len(claimants),
                         "left_out": len(s.figures) - len(figs)})
@@ -346,7 +357,7 @@ class Renderer:
         out = sorted(rows.values(), key=lambda r: (-r["value"], rank.get(r["qualifier"], 2), r["label"]))
         _, cut_from = charts.scale_top([r["value"] for r in out])
         for r in out:
-            r["text"] = f"{schema.QUALIFIERS[r['qualifier']]} {fmt_number(r['value'])}".strip()
+            r["text"] = f"{self.cat.t('qualifier.' + r['qualifier'])} {fmt_number(r['value'])}".strip()
             r["cut"] = r["value"] >= cut_from
         return out
 
@@ -382,21 +393,9 @@ class Renderer:
             return f"{p.lower.year:04d}-{p.lower.month:02d}"
         return f"{p.lower.year:04d}"
 
-    @staticmethod
-    @lru_cache(maxsize=4096)
-    def date_marker(e: EDTF) -> tuple[str, str, str] | None:
+    def date_marker(self, e: EDTF) -> tuple[str, str, str] | None:
         """(css modifier, visible label, explanation) for a date that is not one known day."""
-        if e.uncertain:
-            return ("uncertain", "unsicher", "Das Datum ist in den Quellen nicht gesichert.")
-        if e.approximate:
-            return ("approx", "ungefähr", "Die Quellen nennen nur einen ungefähren Zeitpunkt.")
-        if e.is_interval:
-            if e.start is None or e.end is None:
-                return ("approx", "ungefähr", "Die Quellen nennen nur eine Grenze des Zeitraums.")
-            return ("span", "Zeitraum", "Genauer als auf diesen Zeitraum legen sich die Quellen nicht fest.")
-        if e.start and e.start.precision != "day":
-            return ("span", "nicht taggenau", "Die Quellen nennen keinen genauen Tag.")
-        return None
+        return _date_marker(e, self.cat.lang)
 
     # --- the innermost loops of the page templates ------------------------------------------
     # Citation markers, the list of cited passages and the link lists of claims and events
@@ -471,12 +470,8 @@ class Renderer:
             Markup(f'<a href="{escape(self.href(here, self.source_path(s.id)))}">{escape(self.source_label(s.id))}</a>')
             for s in self.ix.reported(cites))
 
-    @staticmethod
-    @lru_cache(maxsize=None)
-    def status_badge(status: str, quiet: bool = False) -> Markup:
-        label = escape(schema.STATUSES[status])
-        cls = " dossier-status--quiet" if quiet else ""
-        return Markup(f'<span class="dossier-status dossier-status--{escape(status)}{cls}" title="Status: {label}">{label}</span>')
+    def status_badge(self, status: str, quiet: bool = False) -> Markup:
+        return _status_badge(status, quiet, self.cat.lang)
 
     @staticmethod
     def common_statuses(claims) -> set[str]:
@@ -525,7 +520,7 @@ class Renderer:
         if not s:
             return sid
         name = self.short_names().get(sid, sid)
-        return f"{name}, {s.published.german()}" if s.published is not None else name
+        return f"{name}, {s.published.display()}" if s.published is not None else name
 
     def short_names(self) -> dict[str, str]:
         """Per source a short name no other source has: its ``label``, else its title cut at a
@@ -631,22 +626,41 @@ def group_backlinks(cits):
 NAV_TOPICS_MAX = 30
 
 
+@lru_cache(maxsize=4096)
+def _date_marker(e: EDTF, lang: str) -> tuple[str, str, str] | None:
+    c = i18n.catalog(lang)
+    if e.uncertain:
+        return ("uncertain", c.t("date.marker.uncertain"), c.t("date.marker.uncertain_help"))
+    if e.approximate:
+        return ("approx", c.t("date.marker.approx"), c.t("date.marker.approx_help"))
+    if e.is_interval:
+        if e.start is None or e.end is None:
+            return ("approx", c.t("date.marker.approx"), c.t("date.marker.bound_help"))
+        return ("span", c.t("date.marker.span"), c.t("date.marker.span_help"))
+    if e.start and e.start.precision != "day":
+        return ("span", c.t("date.marker.not_day"), c.t("date.marker.not_day_help"))
+    return None
+
+
+@lru_cache(maxsize=None)
+def _status_badge(status: str, quiet: bool, lang: str) -> Markup:
+    c = i18n.catalog(lang)
+    label = escape(c.t("status." + status))
+    cls = " dossier-status--quiet" if quiet else ""
+    title = escape(c.t("status_title", label=c.t("status." + status)))
+    return Markup(f'<span class="dossier-status dossier-status--{escape(status)}{cls}" title="{title}">{label}</span>')
+
+
 def nav(d: Dossier) -> list:
     """The MkDocs navigation: fixed pages, topics in their order. Leaf pages for sources and
     actors are reached from their index pages, so the navigation stays small at any size."""
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     if len(topics) > NAV_TOPICS_MAX:  # every page renders the navigation: keep it small
         topics = []
+    c = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
     return [
-        {"Start": PAGES["home"]},
-        {"Themen": [PAGES["topics"], *({t.title: topic_path(t.id)} for t in topics)]},
-        {"Chronologie": PAGES["chronology"]},
-        {"Zahlen im Vergleich": PAGES["figures"]},
-        {"Widersprüche": PAGES["contradictions"]},
-        {"Akteure": PAGES["actors"]},
-        {"Quellen": PAGES["sources"]},
-        {"Glossar": PAGES["glossary"]},
-        {"Methode": PAGES["method"]},
+        {c.t("nav." + key): [path, *({t.title: topic_path(t.id)} for t in topics)] if key == "topics" else path}
+        for key, path in PAGES.items()
     ]
 
 
@@ -662,7 +676,8 @@ def footer(d: Dossier, options: Options) -> dict[str, str]:
         return {}
     env = _environment(options.template_dirs)
     m = _MAILTO.search(contact)
-    return {"contact_html": env.get_template("footer.html.j2").render(d=d),
+    c = i18n.active()
+    return {"contact_html": env.get_template("footer.html.j2").render(d=d, t=c.markup, plural=c.plural_markup),
             "report_email": m.group(1) if m else "",
             "method_url": page_url(PAGES["method"], options.use_directory_urls)}
 
@@ -793,13 +808,13 @@ def group_events(events):
             month = low.month if precise else 0
             key = (date(low.year, 1, 1), 0, "")
         else:
-            heading = e.date_label or d.german()
+            heading = e.date_label or d.display()
             key, anchor, month = (low, 1, heading), schema.slugify(f"zeitraum {heading}"), 0
         g = groups.setdefault(key, {"heading": heading, "anchor": anchor, "months": {}})
         g["months"].setdefault(month, []).append(e)
     out = []
     for key in sorted(groups):
         g = groups[key]
-        months = [(MONTHS_DE[m - 1] if m else "", evs) for m, evs in sorted(g["months"].items())]
+        months = [(i18n.active().months[m - 1] if m else "", evs) for m, evs in sorted(g["months"].items())]
         out.append((g["heading"], g["anchor"], months))
     return out

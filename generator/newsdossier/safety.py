@@ -179,6 +179,18 @@ RESERVED_IDS = frozenset({
     "chronologie", "zahlen-im-vergleich", "widerspruche", "akteure", "quellen", "glossar", "methode",
     "ubersicht", "uebersicht", "alle-themen",
 })
+
+
+def _page_title_ids() -> frozenset:
+    """The ids MkDocs gives the title headings of the fixed pages (the home page's is the
+    dossier's title), in every language with a catalog (locales/*.yaml): a content id is
+    refused in all of them, so that switching a dossier's language cannot make two equal ids."""
+    from . import i18n
+
+    return frozenset(heading_anchor(title) for lang in i18n.languages()
+                     for key, title in i18n.catalog(lang).section("nav").items() if key != "home")
+
+
 #: Generated anchors with a number or another id in them, by the kind of id that shares a
 #: page with them: citation numbers (beleg-3) on every page; sections (abschnitt-2) and the
 #: events of a topic or actor page (ereignis-…) beside claims; years (jahr-2024) and periods
@@ -220,6 +232,9 @@ def heading_anchor(title: str) -> str:
     from markdown.extensions.toc import slugify
 
     return slugify(title, "-")
+
+
+RESERVED_IDS = RESERVED_IDS | _page_title_ids()  # noqa: F811 (needs heading_anchor)
 
 
 def check_ids(d, ids: dict[str, dict[str, Pos]], problems: Problems) -> None:

@@ -150,17 +150,84 @@ sections:
 """
 
 
+EXAMPLE_ARTICLE_EN = """\
+Example article: what an article file looks like
+
+This file stands for a news article. Replace it with the text of the first article, exactly \
+as it was published, as a plain text file.
+
+A dossier quotes every claim verbatim from an article. Before publishing, the program checks \
+that every quote appears in the article text exactly so and exactly once.
+
+Paragraphs are separated by blank lines. If each paragraph is on a line of its own with no \
+blank line between them, the source file says so with "paragraphs: lines".
+"""
+
+
+def _dossier_yaml_en(title: str) -> str:
+    return f"""\
+{modeline("dossier")}
+title: {_quoted(title)}
+subtitle: An explainer dossier, every claim with its source
+language: en
+lead: |
+  In a few sentences: what this dossier is about and what it rests on.
+known:
+  - text: Every claim of the dossier quotes a passage from an article.
+    claims: [example-quote]
+method: |
+  ## How this dossier is made
+
+  It rests on the articles listed on the "Sources" page. Every claim shows the passage of the
+  article it rests on, as a verbatim quote.
+contact: |
+  Found an error? Please report it to the editors.
+"""
+
+
+SOURCE_YAML_EN = f"""\
+{modeline("source")}
+file: example.txt
+title: "Example article: what an article file looks like"
+language: en
+publisher: null   # only what the text shows; never guessed
+published: null   # EDTF date with the precision the text gives, e.g. 2024-06 or 2024-06-14
+url: null
+furniture:
+  - {{line: "Example article: what an article file looks like", kind: headline}}
+"""
+
+TOPIC_YAML_EN = f"""\
+{modeline("topic")}
+title: Example topic
+order: 1
+lead: A topic sums up what the articles report on one question.
+sections:
+  - title: Sources
+    claims:
+      - id: example-quote
+        text: According to the example article, a dossier quotes every claim verbatim from an article.
+        status: berichtet
+        cite:
+          - source: example
+            quote: "A dossier quotes every claim verbatim from an article."
+"""
+
+
 class ScaffoldError(Exception):
     pass
 
 
-def create(target: Path, title: str | None = None) -> list[Path]:
-    """Write the new project into target (missing or empty); return the files written."""
+def create(target: Path, title: str | None = None, language: str = "de") -> list[Path]:
+    """Write the new project into target (missing or empty); return the files written.
+    ``language``: the reader interface's language (de or en), and that of the example."""
+    if language not in ("de", "en"):
+        raise ScaffoldError(f"--language: 'de' or 'en', not '{language}'")
     if title is not None and ("<" in title or ">" in title or len(" ".join(title.split())) > 150):
         raise ScaffoldError("--title: at most 150 characters, without '<' or '>'")
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(f"{target} exists and is not an empty folder; choose a new folder name")
-    title = " ".join((title or "Neues Dossier").split())
+    title = " ".join((title or ("Neues Dossier" if language == "de" else "New dossier")).split())
     files = {
         "mkdocs.yml": MKDOCS_YML,
         ".gitignore": GITIGNORE,
@@ -170,6 +237,11 @@ def create(target: Path, title: str | None = None) -> list[Path]:
         "content/sources/beispiel.yaml": SOURCE_YAML,
         "content/topics/beispiel.yaml": TOPIC_YAML,
     }
+    if language == "en":
+        files = {"mkdocs.yml": MKDOCS_YML, ".gitignore": GITIGNORE,
+                 "README.md": README.format(title=title, seed="example.txt").replace("sources/beispiel.yaml", "sources/example.yaml").replace("topics/beispiel.yaml", "topics/example.yaml"),
+                 "seeds/example.txt": EXAMPLE_ARTICLE_EN, "content/dossier.yaml": _dossier_yaml_en(title),
+                 "content/sources/example.yaml": SOURCE_YAML_EN, "content/topics/example.yaml": TOPIC_YAML_EN}
     written = []
     target.mkdir(parents=True, exist_ok=True)
     for folder in FOLDERS:

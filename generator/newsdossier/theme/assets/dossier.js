@@ -35,7 +35,7 @@
     t.classList.toggle("dossier-tip--sheet", sheet);
     if (sheet) {
       t.setAttribute("role", "dialog");
-      t.setAttribute("aria-label", "Beleg " + (link.getAttribute("data-cite-n") || ""));
+      t.setAttribute("aria-label", __("js.cite_label", "n", (link.getAttribute("data-cite-n") || "")));
     } else {
       t.setAttribute("role", "tooltip");
       t.removeAttribute("aria-label");
@@ -59,11 +59,11 @@
       var go = document.createElement("a");
       go.className = "dossier-tip__go";
       go.href = link.getAttribute("href");
-      go.textContent = "Stelle im Artikel öffnen";
+      go.textContent = __("js.open_passage");
       var close = document.createElement("button");
       close.type = "button";
       close.className = "dossier-tip__close";
-      close.setAttribute("aria-label", "Vorschau schließen");
+      close.setAttribute("aria-label", __("js.close_preview"));
       close.textContent = "×";
       close.addEventListener("click", hideTip);
       t.appendChild(go);
@@ -71,7 +71,7 @@
     } else {
       var hint = document.createElement("span");
       hint.className = "dossier-tip__hint";
-      hint.textContent = "Klicken öffnet die Stelle in der Quelle";
+      hint.textContent = __("js.click_hint");
       t.appendChild(hint);
     }
     t.hidden = false;
@@ -205,10 +205,10 @@
       }
       if (empty) empty.hidden = shown > 0;
       status.textContent = !(t || a)
-        ? "Alle " + events.length + " Ereignisse angezeigt"
+        ? __("js.filter_all", "n", events.length)
         : shown === 0
-          ? "Keine Ereignisse passen zu dieser Auswahl – bitte Filter zurücksetzen (insgesamt " + events.length + " Ereignisse)."
-          : shown + " von " + events.length + " Ereignissen angezeigt";
+          ? __("js.filter_none", "n", events.length)
+          : __("js.filter_some", "shown", shown, "n", events.length);
       var q = new URLSearchParams();
       if (t) q.set("thema", t);
       if (a) q.set("akteur", a);

@@ -18,7 +18,7 @@
   try { localStorage.setItem(KEY, JSON.stringify({ last: now, prev: prev })); } catch (e) { /* storage full or off */ }
   if (prev === null) return;  // first visit: nothing to compare with
 
-  var when = new Date(prev).toLocaleDateString("de-DE", { day: "numeric", month: "long", year: "numeric" });
+  var when = new Date(prev).toLocaleDateString(__("js.date_locale"), { day: "numeric", month: "long", year: "numeric" });
   var claims = 0, entries = 0;
   document.querySelectorAll("[data-dossier-changed]").forEach(function (el) {
     var t = Date.parse(el.getAttribute("data-dossier-changed"));
@@ -28,7 +28,7 @@
     item.classList.add("dossier-seit-besuch");
     var badge = document.createElement("span");
     badge.className = "dossier-seit-besuch__badge";
-    badge.textContent = "Neu seit Ihrem letzten Besuch";
+    badge.textContent = __("js.new_badge");
     var target = item.matches("li.dossier-claim") ? item.querySelector("p") : item;
     target.insertBefore(badge, target.firstChild);
     if (item.matches("li.dossier-claim")) claims++; else entries++;
@@ -44,9 +44,9 @@
   if (!note) return;
   note.setAttribute("role", "status");
   note.textContent = entries
-    ? "Seit Ihrem letzten Besuch am " + when + ": " + entries + (entries === 1 ? " Änderung" : " Änderungen") + " (markiert)."
+    ? __("js.since_entries", "when", when, "n", entries, "changes", __plural("js.changes", entries))
     : claims
-      ? "Seit Ihrem letzten Besuch am " + when + " " + (claims === 1 ? "wurde 1 Aussage" : "wurden " + claims + " Aussagen") + " auf dieser Seite geändert (markiert)."
-      : "Seit Ihrem letzten Besuch am " + when + " hat sich nichts geändert.";
+      ? __("js.since_claims", "when", when, "claims", __plural("js.claims_were", claims))
+      : __("js.since_nothing", "when", when);
   note.hidden = false;
 })();
