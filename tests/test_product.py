@@ -330,20 +330,21 @@ def test_adding_an_article_as_the_readme_describes_keeps_check_and_build_green(t
     topic = sorted((proj / "content/topics").glob("*.yaml"))[0]
     modeline, body = topic.read_text(encoding="utf-8").split("\n", 1)
     data = yaml.safe_load(body)
-    data["sections"][0]["claims"].append({
-        "id": "stadtfest-besucher", "text": "Laut Stadt kamen 20.000 Menschen zum Stadtfest.", "status": "berichtet",
-        "cite": [{"source": "stadtfest", "quote": "Das Stadtfest hatte in diesem Jahr 20.000 Besucher"}]})
-    topic.write_text(modeline + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                     encoding="utf-8")
+
+    def add_claim(claim_id: str, text: str, quote: str) -> None:
+        data["sections"][0]["claims"].append({"id": claim_id, "text": text, "status": "berichtet",
+                                              "cite": [{"source": "stadtfest", "quote": quote}]})
+        topic.write_text(modeline + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
+                         encoding="utf-8")
+
+    add_claim("stadtfest-besucher", "Laut Stadt kamen 20.000 Menschen zum Stadtfest.",
+              "Das Stadtfest hatte in diesem Jahr 20.000 Besucher")
     r = run([BIN / "dossier", "check"], cwd=proj)
     # step 6: this dossier's rules ('checks:' in dossier.yaml) want every paragraph cited
     if "paragraphs-cited" in (proj / "content/dossier.yaml").read_text(encoding="utf-8"):
         assert r.returncode == 1 and "¶2 of source 'stadtfest' is cited by no claim" in r.stderr, r.stderr
-        data["sections"][0]["claims"].append({
-            "id": "stadtfest-zufrieden", "text": "Die Veranstalter waren laut Artikel zufrieden.", "status": "berichtet",
-            "cite": [{"source": "stadtfest", "quote": "Die Veranstalter zeigten sich zufrieden."}]})
-        topic.write_text(modeline + "\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100),
-                         encoding="utf-8")
+        add_claim("stadtfest-zufrieden", "Die Veranstalter waren laut Artikel zufrieden.",
+                  "Die Veranstalter zeigten sich zufrieden.")
         r = run([BIN / "dossier", "check"], cwd=proj)
     assert r.returncode == 0, r.stderr
     after = core.check(proj).dossier
