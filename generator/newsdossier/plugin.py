@@ -25,6 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from . import history, i18n
 from .core import Result, build
+from .deps import RenderCache
 from .errors import ContentError
 from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
@@ -82,6 +83,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
+        self.render_cache: RenderCache | None = None
         self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
@@ -89,6 +91,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.command = command
         self.cache = PageCache()
         self.read_cache = ReadCache() if command == "serve" else None
+        self.render_cache = RenderCache() if command == "serve" else None
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -159,7 +162,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             checked = None
         options = self._options(config)
         result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None, cache=self.read_cache)
+                       checked=checked[1] if checked else None, cache=self.read_cache,
+                       render_cache=self.render_cache)
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
