@@ -162,6 +162,12 @@ def _append(rel: str, text: str):
     return edit
 
 
+def _before_paragraph(text: str, quote: str, new: str) -> str:
+    paragraphs = text.split("\n\n")
+    i = next(i for i, p in enumerate(paragraphs) if quote in p)
+    return "\n\n".join(paragraphs[:i] + [new] + paragraphs[i:])
+
+
 def _core_run(proj: Path, edits) -> list[int]:
     """core.build with the read and render caches of the previous builds (as under mkdocs
     serve) after each edit, against a fresh build of the same files: the same problems, pages
@@ -208,8 +214,9 @@ def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
         _replace("content/contradictions/streit.yaml", "Der Verband schätzt 900 Tonnen.", "Der Verband schätzt nur 900 Tonnen."),
         _replace("content/sources/rekordernte.yaml", "title: Testdorf meldet Rekordernte", "title: Rekordernte"),
         _replace("content/sources/rekordernte.yaml", 'published: "2024-09"', 'published: "2024-09-02"'),  # 11
-        # 12 the article's text (a quote moves within its paragraph)
-        lambda p: article.write_text(original.replace(quote, "Erstens: " + quote), encoding="utf-8"),
+        # 12 the article's text: a new paragraph before the quote's (its number changes everywhere)
+        lambda p: article.write_text(_before_paragraph(original, quote, "Ein neuer Absatz steht hier."),
+                                     encoding="utf-8"),
         _append("content/glossary/glossar.yaml", "- id: ar\n  term: Ar\n  definition: 100 Quadratmeter.\n"),  # 13 added
         _replace("content/glossary/glossar.yaml", "- id: ar\n  term: Ar\n  definition: 100 Quadratmeter.\n", ""),
         _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),  # 15 an error

@@ -64,7 +64,7 @@ _current: set | None = None
 def _recording_getattribute(self, name):
     rec = _current
     if rec is not None:
-        rec.add(self)
+        rec.add((self, name))
     return _get(self, name)
 
 
@@ -142,6 +142,7 @@ class _RecDefault(_RecDict):
 
 
 ALL = "\0all"
+_MISSING = "\0missing"
 
 
 class Tokens:
@@ -160,6 +161,10 @@ class Tokens:
         return out
 
     def _compute(self, dep):
+        if len(dep) == 3:  # one attribute of an entity
+            kind, key, name = dep
+            obj = self.d.meta if kind == "meta" else dict.get(getattr(self.d, kind), key)
+            return None if obj is None else self.field(obj, name)
         kind, key = dep
         if kind == "job":
             return None  # (set for every page of this render by Session)
@@ -175,8 +180,7 @@ class Tokens:
         table = getattr(self.d, kind)
         if key == ALL:
             return tuple(table)
-        obj = dict.get(table, key)
-        return None if obj is None else self.entity(obj)
+        return key in table  # what the page reads of the entity is recorded by attribute
 
     def entity(self, obj):
         """(hash of the object, hashes of the articles it cites) ; a source: with its article's."""
@@ -187,6 +191,15 @@ class Tokens:
         arts = tuple(self.memo.article_hash(sources[s].article) if s in sources else None
                      for s in self.memo.cited(obj))
         return own, arts
+
+    def field(self, obj, name: str):
+        """(hash of one attribute's value, hashes of the articles cited in it); a source's
+        notes and article: with its article's hash (notes are found in it)."""
+        own, cited = self.memo.field(obj, name)
+        if isinstance(obj, Source):
+            return own, (self.memo.article_hash(obj.article) if name in ("article", "notes") else None)
+        sources = self.d.sources
+        return own, tuple(self.memo.article_hash(sources[s].article) if s in sources else None for s in cited)
 
     def owner(self, part) -> tuple | None:
         """The entity a finding or side belongs to, as a dependency."""
@@ -209,11 +222,10 @@ class Tokens:
         if v is None:
             return None
         t = type(v)
-        if t in KINDS:
-            return (KINDS[t], v.id, self.entity(v))
-        if t is Finding or t is Side:
-            dep = self.owner(v)
-            return (t.__name__, dep, self(dep) if dep else None, v.text)
+        if t in KINDS:  # what the page reads of it is recorded by attribute
+            return (KINDS[t], v.id)
+        if t is Finding or t is Side:  # a part read without its entity: all of it
+            return (t.__name__, self.owner(v), self.memo.repr_hash(v))
         if t is Citation:
             src = dict.get(self.d.sources, v.source)
             return ("cit", v.source, v.quote, v.start, v.end, v.block.anchor if v.block is not None else None,
@@ -233,7 +245,8 @@ class Memo:
         self.reprs: dict[int, tuple] = {}
         self.articles: dict[int, tuple] = {}
         self.cites: dict[int, tuple] = {}
-        self._used: tuple[dict, dict, dict] = ({}, {}, {})
+        self.fields: dict[tuple, tuple] = {}
+        self._used: tuple[dict, dict, dict, dict] = ({}, {}, {}, {})
 
     def repr_hash(self, obj) -> bytes:
         k = id(obj)
@@ -261,6 +274,18 @@ class Memo:
         self._used[1][k] = hit
         return hit[1]
 
+    def field(self, obj, name: str) -> tuple:
+        """(hash of the value of an attribute, the source ids cited in it)."""
+        k = (id(obj), name)
+        hit = self.fields.get(k)
+        if hit is None or hit[0] is not obj:
+            value = getattr(obj, name, _MISSING) if name != "article" else None
+            found: list[str] = []
+            _collect_sources(value, found)
+            hit = self.fields[k] = (obj, _blake(repr(value)), tuple(dict.fromkeys(found)))
+        self._used[3][k] = hit
+        return hit[1], hit[2]
+
     def cited(self, obj) -> tuple:
         """The source ids an entity's citations (its parts' too) name, in order."""
         k = id(obj)
@@ -274,8 +299,8 @@ class Memo:
 
     def prune(self) -> None:
         """Keep only what the last build used (the objects of the build before are let go)."""
-        self.reprs, self.articles, self.cites = self._used
-        self._used = ({}, {}, {})
+        self.reprs, self.articles, self.cites, self.fields = self._used
+        self._used = ({}, {}, {}, {})
 
 
 def _collect_sources(obj, out: list) -> None:
@@ -306,12 +331,14 @@ class RenderCache:
         self.texts: dict[str, str] = {}
         self.deps: dict[str, frozenset] = {}
         self.tokens: dict = {}
+        #: (table, id) -> (entity, the article objects it cites)
+        self.versions: dict = {}
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
-        self.key, self.texts, self.deps, self.tokens = None, {}, {}, {}
+        self.key, self.texts, self.deps, self.tokens, self.versions = None, {}, {}, {}, {}
 
     def session(self, d, ix, options, r, jobs: list) -> "Session":
         return Session(self, d, ix, options, r, jobs)
@@ -336,10 +363,18 @@ class Session:
         for _template, path, ctx in jobs:
             self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx))
         paths = [job[1] for job in jobs]
-        if self.key is None or self.key != cache.key:
+        # an entity that is the same object as last time, citing the same article objects,
+        # reads the same (the read cache gives back the objects of unchanged files): none of
+        # its dependencies needs a token computed
+        self.versions = versions(d, cache.memo)
+        self.full = self.key is None or self.key != cache.key
+        if self.full:
             self.todo = set(paths)
         else:
-            changed = {dep for dep, old in cache.tokens.items() if self.tokens(dep) != old}
+            prev = cache.versions
+            same = {k for k, v in self.versions.items() if _same(prev.get(k), v)}
+            changed = {dep for dep, old in cache.tokens.items()
+                       if dep[:2] not in same and self.tokens(dep) != old}
             self.todo = {p for p in paths if p not in cache.texts or p not in cache.deps
                          or not cache.deps[p].isdisjoint(changed)}
 
@@ -396,11 +431,18 @@ class Session:
             _current = None
         deps = {("job", path)}
         for x in rec:
-            if type(x) is tuple:
+            obj, name = x
+            if type(obj) is str:  # a table's key or the whole table
                 deps.add(x)
+                continue
+            if name == "__class__":  # (isinstance): what a table holds is of its kind
+                continue
+            cls = type(obj)
+            entity = ("meta", "") if cls is DossierMeta else (TABLE_OF[cls], _get(obj, "id"))
+            if name.startswith("_") or (name not in _FIELDS[cls] and callable(getattr(cls, name, None))):
+                deps.add(entity)  # a method may read anything of it
             else:
-                kind = KINDS[type(x)]
-                deps.add(("meta", "") if kind == "meta" else (_table_of(kind), _get(x, "id")))
+                deps.add((*entity, name))
         self.deps[path] = frozenset(deps)
 
     # --- after the render -----------------------------------------------------------------
@@ -409,18 +451,43 @@ class Session:
         """Keep this render's pages and what they read."""
         cache = self.cache
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
-        tokens = {}
-        for ds in deps.values():
-            for dep in ds:
+        # the tokens of the dependencies of entities that stayed the same are still right;
+        # the others were computed by __init__, or are computed now (new dependencies)
+        tokens = {} if self.full else {**cache.tokens, **self.tokens.done}
+        for p in (texts if self.full else self.deps):
+            for dep in deps[p]:
                 if dep not in tokens:
                     tokens[dep] = self.tokens(dep)
+        tokens.update((dep, t) for dep, t in self.tokens.done.items() if dep[0] == "job")
         cache.key, cache.texts, cache.deps, cache.tokens = self.key, dict(texts), deps, tokens
+        cache.versions = self.versions
         cache.last_rendered, cache.last_reused = len(self.todo & texts.keys()), len(texts.keys() - self.todo)
         cache.memo.prune()
 
 
-def _table_of(kind: str) -> str:
-    return {v: k for k, v in TABLE_KIND.items()}[kind]
+def versions(d, memo: Memo) -> dict:
+    """(table, id) -> (the entity, the article objects its citations are found in); a
+    source: its own article."""
+    out = {}
+    sources = d.sources
+    if d.meta is not None:
+        out[("meta", "")] = (d.meta, tuple(sources[s].article if s in sources else None for s in memo.cited(d.meta)))
+    for table in TABLES:
+        for key, obj in getattr(d, table).items():
+            if table == "sources":
+                out[(table, key)] = (obj, (obj.article,))
+            else:
+                out[(table, key)] = (obj, tuple(sources[s].article if s in sources else None for s in memo.cited(obj)))
+    return out
+
+
+def _same(a, b) -> bool:
+    return a is not None and a[0] is b[0] and len(a[1]) == len(b[1]) and all(x is y for x, y in zip(a[1], b[1]))
+
+
+#: entity class -> its table in the dossier; its declared fields
+TABLE_OF = {cls: {v: k for k, v in TABLE_KIND.items()}.get(kind) for cls, kind in KINDS.items()}
+_FIELDS = {cls: frozenset(cls.__dataclass_fields__) for cls in KINDS}
 
 
 def global_key(d, options) -> bytes | None:
