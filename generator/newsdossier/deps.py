@@ -322,6 +322,24 @@ def _collect_sources(obj, out: list) -> None:
             _collect_sources(value, out)
 
 
+def _collect_strings(obj, out: set) -> None:
+    """Every string in an entity (its parts too; a source without its article)."""
+    if isinstance(obj, str):
+        out.add(obj)
+        return
+    if isinstance(obj, (list, tuple)):
+        for x in obj:
+            _collect_strings(x, out)
+        return
+    fields = getattr(type(obj), "__dataclass_fields__", None)
+    if fields is None:
+        return
+    for name in fields:
+        if name in ("pos", "fpos", "article", "block"):
+            continue
+        _collect_strings(_get(obj, name), out)
+
+
 class RenderCache:
     """The pages of the last render, what each read, and the tokens of what they read."""
 
@@ -373,8 +391,17 @@ class Session:
         else:
             prev = cache.versions
             same = {k for k, v in self.versions.items() if _same(prev.get(k), v)}
+            # the index's tables are keyed by ids: an entry can change only where an entity
+            # that changed (as it was, as it is) names its key
+            named: set[str] = set()
+            for k in [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]:
+                for v in (prev.get(k), self.versions.get(k)):
+                    if v is not None:
+                        _collect_strings(v[0], named)
             changed = {dep for dep, old in cache.tokens.items()
-                       if dep[:2] not in same and self.tokens(dep) != old}
+                       if dep[:2] not in same
+                       and not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
+                       and self.tokens(dep) != old}
             self.todo = {p for p in paths if p not in cache.texts or p not in cache.deps
                          or not cache.deps[p].isdisjoint(changed)}
 

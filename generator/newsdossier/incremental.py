@@ -80,6 +80,8 @@ class PageCache:
     #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
     source: Path | None = None
     keep_as_good: bool = False
+    #: id(page text) -> (text, hash): the texts of the last build (kept: no id is reused)
+    _hashed: dict = field(default_factory=dict)
 
     def forget(self) -> None:
         self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
@@ -110,7 +112,15 @@ class PageCache:
         """Decide which pages are reused: same shared key, same text, previous file there.
         ``failed``: this build shows problem pages. The first such build after a good one
         keeps that good build aside (GOOD); the next good build starts from it."""
-        self.digests = {uri: text_hash(t) for uri, t in texts.items()}
+        # a page text the render cache reused is the same object as last time: hashed once
+        self.digests = {}
+        known, self._hashed = self._hashed, {}
+        for uri, t in texts.items():
+            hit = known.get(id(t))
+            if hit is None or hit[0] is not t:
+                hit = (t, text_hash(t))
+            self._hashed[id(t)] = hit
+            self.digests[uri] = hit[1]
         self.reused, self.searched = {}, {}
         prev_key, prev_pages, self.source = self.key, self.pages, self.stash
         if not failed and self.good is not None and self.site_dir is not None:
@@ -181,8 +191,8 @@ class PageCache:
         if self.site_dir is None:
             self.last_reused = 0
             return
-        for saved in self.reused.values():
-            os.replace(self.source / saved.dest_uri, self.site_dir / saved.dest_uri)
+        if self.reused:
+            _move_back(self.source, self.site_dir, {saved.dest_uri for saved in self.reused.values()})
         for uri, saved in self.reused.items():
             self.pages[uri] = saved
         self.last_reused, self.reused = len(self.reused), {}
@@ -196,6 +206,60 @@ class PageCache:
             shutil.rmtree(self.stash, ignore_errors=True)
         self.stash = self.source = None
         self.keep_as_good = False
+
+
+def _move_back(source: Path, site: Path, wanted: set[str]) -> None:
+    """Move the files ``wanted`` (paths relative to both folders) from ``source`` into
+    ``site``: a folder of ``source`` that holds only wanted files and is not in ``site`` yet is
+    moved as a whole (one rename instead of one per page)."""
+    total: dict[str, int] = {}
+    want: dict[str, int] = {}
+    for dirpath, _dirs, names in os.walk(source):
+        rel = os.path.relpath(dirpath, source)
+        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        folders = [rel[:i + 1] for i, ch in enumerate(rel) if ch == "/"]
+        for name in names:
+            hit = rel + name in wanted
+            for folder in folders:
+                total[folder] = total.get(folder, 0) + 1
+                if hit:
+                    want[folder] = want.get(folder, 0) + 1
+
+    def merge(rel: str) -> None:
+        for entry in os.scandir(source / rel if rel else source):
+            path = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folder = path + "/"
+                if not want.get(folder):
+                    continue
+                target = site / path
+                if want[folder] == total[folder] and not target.exists():
+                    os.rename(entry.path, target)
+                else:
+                    target.mkdir(exist_ok=True)
+                    merge(folder)
+            elif path in wanted:
+                os.replace(entry.path, site / path)
+
+    merge("")
+
+
+def quiet_reused_pages(cache: PageCache) -> None:
+    """MkDocs says 'Page skipped' (INFO) for each page whose output is empty: the reused pages
+    of the incremental preview, whose files are put back after the build. Not said for those."""
+    import logging
+
+    class Quiet(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            msg = record.msg if isinstance(record.msg, str) else ""
+            if not msg.startswith("Page skipped: '"):
+                return True
+            return msg[len("Page skipped: '"):].rsplit("'. ", 1)[0] not in cache.reused
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    for f in [f for f in logger.filters if type(f).__name__ == "Quiet"]:
+        logger.removeFilter(f)  # (a filter of an earlier plugin instance)
+    logger.addFilter(Quiet())
 
 
 def shared_key(config, nav_titles: dict, pages, root: Path, theme_dirs) -> bytes:

@@ -448,10 +448,17 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 
 
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
+    blocks_of: dict[int, set[int]] = {}  # id(article) -> ids of its blocks
     for _owner, cit in d.all_citations():
         src = d.sources.get(cit.source)
         if src is None or src.article is None:
             continue
+        if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
+            ids = blocks_of.get(id(src.article))  # in this very article, the same place again
+            if ids is None:
+                ids = blocks_of[id(src.article)] = {id(b) for b in src.article.blocks}
+            if id(cit.block) in ids:
+                continue
         _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
     for src in d.sources.values():
         art = src.article

@@ -27,7 +27,7 @@ from . import history, i18n
 from .core import Result, build
 from .deps import RenderCache
 from .errors import ContentError
-from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
+from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, quiet_reused_pages, shared_key
 from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
@@ -92,6 +92,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.cache = PageCache()
         self.read_cache = ReadCache() if command == "serve" else None
         self.render_cache = RenderCache() if command == "serve" else None
+        if command == "serve":
+            quiet_reused_pages(self.cache)
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -294,6 +296,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.command == "serve":
+            if page.file.src_uri in self.cache.reused:
+                return ""  # MkDocs writes no file; the previous one is put back (incremental)
             self.cache.remember(page)
         return history.link_feed(output, page.url) if self.feed else output
 
