@@ -354,7 +354,7 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
             continue
         if src.paragraphs == "blank-lines":
             _warn_line_paragraphs(src, seeds_dir, furniture, problems)
-        lines = {normalize(line) for line in src.article.raw.split("\n")}
+        lines = _normalized_lines(src.article)
         for f in src.furniture:
             if normalize(f.line) not in lines:
                 best = _closest_line(normalize(f.line), [x for x in lines if x])
@@ -364,6 +364,15 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         if name not in used:
             problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
                              f"run 'dossier new-source {seeds_dir}/{name}' to start one")
+
+
+def _normalized_lines(article: Article) -> set[str]:
+    """The article's lines, normalised; kept on the article (the read cache of 'mkdocs serve'
+    gives back the same article object while its file is unchanged)."""
+    lines = article.__dict__.get("_normalized_lines")
+    if lines is None:
+        lines = article.__dict__["_normalized_lines"] = {normalize(line) for line in article.raw.split("\n")}
+    return lines
 
 
 def _warn_line_paragraphs(src, seeds_dir: str, furniture: dict[str, str], problems: Problems) -> None:
