@@ -237,8 +237,8 @@ def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
 
 
 def test_render_cache_random_edits_of_a_corpus(tmp_path):
-    """Random edits of the texts, titles and names of a small synthetic corpus (a few
-    ids renamed too): every incremental render equals a fresh one."""
+    """Random edits of the texts, titles, names, numbers and sources' dates of a small
+    synthetic corpus: every incremental render equals a fresh one."""
     import random
     import re
 
@@ -248,7 +248,14 @@ def test_render_cache_random_edits_of_a_corpus(tmp_path):
     field = re.compile(r"^(\s*(?:- )?(?:title|lead|text|name|role|definition|summary|term|note|label|intro|unit|"
                        r"description|refers_to|value|order): )(.*)$", re.M)
 
+    sources = sorted((proj / "content" / "sources").glob("*.yaml"))
+    published = re.compile(r'^published: "[0-9-]+"$', re.M)
+
     def edit_once(proj: Path) -> None:
+        if rng.random() < 0.4:  # a source's date: the order of sources everywhere they are listed
+            path = rng.choice(sources)
+            day = f'published: "20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"'
+            path.write_text(published.sub(day, path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
         for _ in range(rng.choice([1, 1, 2])):
             path = rng.choice(files)
             text = path.read_text(encoding="utf-8")

@@ -357,6 +357,30 @@ class RenderCache:
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions = None, {}, {}, {}, {}
+        self.views, self.same = {}, frozenset()
+
+    #: (id(view), table, id) -> (entity, its exported form); entities the same as in the
+    #: last render (set by Session), and the views of this render
+    views: dict = {}
+    same: frozenset = frozenset()
+    _views_now: dict | None = None
+
+    def export_view(self, view, obj, ix) -> dict:
+        """``view(obj, ix)`` for the data export (export.export's ``kept``), kept from the last
+        render while the entity and every source it cites are the same objects (their
+        articles too): all an exported entity shows (the sources' order comes from their
+        dates, a passage's number from the article)."""
+        cls = type(obj)
+        table = TABLE_OF.get(cls)
+        k = (id(view), table, _get(obj, "id")) if table is not None else None
+        hit = self.views.get(k) if k is not None else None
+        same = self.same
+        if (hit is None or hit[0] is not obj or (table, k[2]) not in same
+                or not all(("sources", s) in same for s in self.memo.cited(obj))):
+            hit = (obj, view(obj, ix))
+        if k is not None and self._views_now is not None:
+            self._views_now[k] = hit
+        return hit[1]
 
     def session(self, d, ix, options, r, jobs: list) -> "Session":
         return Session(self, d, ix, options, r, jobs)
@@ -386,11 +410,12 @@ class Session:
         # its dependencies needs a token computed
         self.versions = versions(d, cache.memo)
         self.full = self.key is None or self.key != cache.key
+        prev = cache.versions
+        same = {k for k, v in self.versions.items() if _same(prev.get(k), v)}
+        cache.same, cache._views_now = frozenset(same), {}
         if self.full:
             self.todo = set(paths)
         else:
-            prev = cache.versions
-            same = {k for k, v in self.versions.items() if _same(prev.get(k), v)}
             # the index's tables are keyed by ids: an entry can change only where an entity
             # that changed (as it was, as it is) names its key
             named: set[str] = set()
@@ -488,6 +513,9 @@ class Session:
         tokens.update((dep, t) for dep, t in self.tokens.done.items() if dep[0] == "job")
         cache.key, cache.texts, cache.deps, cache.tokens = self.key, dict(texts), deps, tokens
         cache.versions = self.versions
+        if cache._views_now:
+            cache.views = cache._views_now
+        cache._views_now = None
         cache.last_rendered, cache.last_reused = len(self.todo & texts.keys()), len(texts.keys() - self.todo)
         cache.memo.prune()
 

@@ -205,14 +205,16 @@ COLLECTIONS: list[tuple[str, View, Callable[[Dossier], list]]] = [
 ]
 
 
-def export(d: Dossier, ix: Index) -> dict:
+def export(d: Dossier, ix: Index, kept: Callable | None = None) -> dict:
+    """``kept(view, obj, ix)``: the view of an object, from a cache where it cannot have
+    changed (deps.RenderCache.export_view, mkdocs serve)."""
     out: dict[str, Any] = {"version": EXPORT_VERSION, "title": d.meta.title if d.meta else None}
     for key, view, items in COLLECTIONS:
-        out[key] = [view(o, ix) for o in items(d)]
+        out[key] = [view(o, ix) for o in items(d)] if kept is None else [kept(view, o, ix) for o in items(d)]
     return out
 
 
-def export_json(d: Dossier, ix: Index) -> bytes:
+def export_json(d: Dossier, ix: Index, kept: Callable | None = None) -> bytes:
     # compact: Python's C encoder writes it (an indented dump goes through the pure-Python
     # encoder, 3.5x slower at 1,000 articles) and the file is a fifth smaller
-    return (json.dumps(export(d, ix), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (json.dumps(export(d, ix, kept), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
