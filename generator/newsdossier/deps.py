@@ -351,12 +351,14 @@ class RenderCache:
         self.tokens: dict = {}
         #: (table, id) -> (entity, the article objects it cites)
         self.versions: dict = {}
+        #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
+        self.groups: dict[tuple, set] = {}
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
-        self.key, self.texts, self.deps, self.tokens, self.versions = None, {}, {}, {}, {}
+        self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
         self.views, self.same = {}, frozenset()
 
     #: (id(view), table, id) -> (entity, its exported form); entities the same as in the
@@ -411,7 +413,8 @@ class Session:
         self.versions = versions(d, cache.memo)
         self.full = self.key is None or self.key != cache.key
         prev = cache.versions
-        same = {k for k, v in self.versions.items() if _same(prev.get(k), v)}
+        get = prev.get
+        same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
         cache.same, cache._views_now = frozenset(same), {}
         if self.full:
             self.todo = set(paths)
@@ -423,10 +426,10 @@ class Session:
                 for v in (prev.get(k), self.versions.get(k)):
                     if v is not None:
                         _collect_strings(v[0], named)
-            changed = {dep for dep, old in cache.tokens.items()
-                       if dep[:2] not in same
-                       and not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
-                       and self.tokens(dep) != old}
+            maybe = [dep for k, deps in cache.groups.items() if k not in same for dep in deps]
+            changed = {dep for dep in maybe
+                       if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
+                       and self.tokens(dep) != cache.tokens[dep]}
             self.todo = {p for p in paths if p not in cache.texts or p not in cache.deps
                          or not cache.deps[p].isdisjoint(changed)}
 
@@ -511,7 +514,11 @@ class Session:
                 if dep not in tokens:
                     tokens[dep] = self.tokens(dep)
         tokens.update((dep, t) for dep, t in self.tokens.done.items() if dep[0] == "job")
-        cache.key, cache.texts, cache.deps, cache.tokens = self.key, dict(texts), deps, tokens
+        # the dependencies by entity (table, id), the others each on their own
+        groups = {} if self.full else cache.groups
+        for dep in (tokens if self.full else tokens.keys() - cache.tokens.keys()):
+            groups.setdefault(dep[:2], set()).add(dep)
+        cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
         cache.versions = self.versions
         if cache._views_now:
             cache.views = cache._views_now
@@ -534,10 +541,6 @@ def versions(d, memo: Memo) -> dict:
             else:
                 out[(table, key)] = (obj, tuple(sources[s].article if s in sources else None for s in memo.cited(obj)))
     return out
-
-
-def _same(a, b) -> bool:
-    return a is not None and a[0] is b[0] and len(a[1]) == len(b[1]) and all(x is y for x, y in zip(a[1], b[1]))
 
 
 #: entity class -> its table in the dossier; its declared fields

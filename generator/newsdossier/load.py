@@ -378,7 +378,9 @@ def _normalized_lines(article: Article) -> set[str]:
 def _warn_line_paragraphs(src, seeds_dir: str, furniture: dict[str, str], problems: Problems) -> None:
     """One paragraph made of several lines that each end a sentence: probably an article with
     one paragraph per line, which blank-line splitting would show (and count) as one."""
-    suspect = line_paragraphs_suspected(src.article.raw, furniture)
+    memo = src.article.__dict__  # (the read cache's article objects were made with this furniture)
+    key = ("_line_paragraphs", tuple(sorted(furniture.items())))
+    suspect = memo[key] if key in memo else memo.setdefault(key, line_paragraphs_suspected(src.article.raw, furniture))
     if suspect is None:
         return
     line, count = suspect
