@@ -508,15 +508,16 @@ class Session:
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
         # the tokens of the dependencies of entities that stayed the same are still right;
         # the others were computed by __init__, or are computed now (new dependencies)
-        tokens = {} if self.full else {**cache.tokens, **self.tokens.done}
+        tokens, groups = ({}, {}) if self.full else (cache.tokens, cache.groups)
+        new = [dep for dep in self.tokens.done if dep not in tokens]
+        tokens.update(self.tokens.done)
         for p in (texts if self.full else self.deps):
             for dep in deps[p]:
                 if dep not in tokens:
                     tokens[dep] = self.tokens(dep)
-        tokens.update((dep, t) for dep, t in self.tokens.done.items() if dep[0] == "job")
+                    new.append(dep)
         # the dependencies by entity (table, id), the others each on their own
-        groups = {} if self.full else cache.groups
-        for dep in (tokens if self.full else tokens.keys() - cache.tokens.keys()):
+        for dep in new:
             groups.setdefault(dep[:2], set()).add(dep)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
         cache.versions = self.versions
