@@ -367,9 +367,9 @@ class RenderCache:
     same: frozenset = frozenset()
     _views_now: dict | None = None
 
-    def export_view(self, view, obj, ix) -> dict:
-        """``view(obj, ix)`` for the data export (export.export's ``kept``), kept from the last
-        render while the entity and every source it cites are the same objects (their
+    def export_view(self, view, obj, ix) -> str:
+        """``view(obj, ix)`` as JSON for the data export (export.export_json's ``kept``), kept
+        from the last render while the entity and every source it cites are the same objects (their
         articles too): all an exported entity shows (the sources' order comes from their
         dates, a passage's number from the article)."""
         cls = type(obj)
@@ -379,7 +379,9 @@ class RenderCache:
         same = self.same
         if (hit is None or hit[0] is not obj or (table, k[2]) not in same
                 or not all(("sources", s) in same for s in self.memo.cited(obj))):
-            hit = (obj, view(obj, ix))
+            from .export import dumps
+
+            hit = (obj, dumps(view(obj, ix)))
         if k is not None and self._views_now is not None:
             self._views_now[k] = hit
         return hit[1]
