@@ -6,11 +6,14 @@ reads it, and however the templates change.
 
 * Model objects: the entity classes (source, topic, claim, event, actor, series, figure,
   contradiction, term, the dossier's overview) get a recording ``__getattribute__`` during a
-  recorded render; reading any attribute of one makes the page depend on that entity, all of
-  it (its declared fields and its parts: sections, findings, sides, citations...).
+  recorded render; reading an attribute of one makes the page depend on that attribute of
+  that entity, ``(table, id, name)`` (with all its parts: sections, findings, citations...);
+  calling one of its methods, on all of the entity, ``(table, id)``.
 * Collections: the dossier's tables (``d.sources`` ...) and the index's tables (``ix.by_block``
   ...) are replaced by recording copies: a lookup makes the page depend on that key (so that
   an entity added later under it counts too), iterating or counting on the whole key list.
+  What a page's job hands its template (lists made before the page renders) is a dependency
+  of its own, ``("job", path)``.
 * Memoised helpers of the Renderer are reset before each page (they are pure; every page
   computes what it uses itself, so its reads are recorded). Two memos over all sources stay
   shared, being computed before any page: the sort order of sources (a page reads the sources
@@ -19,14 +22,18 @@ reads it, and however the templates change.
 
 Each dependency has a *token* that changes when what a page can read of it changes:
 
-* an entity: a hash of its ``repr`` (every declared and derived field, positions excluded)
-  and, since its citations are resolved in other files, the hash of every cited source's
-  article; a source: its ``repr`` and its article's hash;
-* a key of a table: the token of what is stored there (entities by their tokens, findings and
-  sides by their owner's, citations by where they were found); a whole table: its keys.
+* an attribute: a hash of the ``repr`` of its value (positions are not in it) and, since
+  citations are found in other files, the hashes of the articles of the sources cited in it;
+  a source's notes and article: with its article's hash;
+* a key of a dossier table: whether it is there; of an index table: what is stored there
+  (entities by kind and id, findings and sides by their owner and content, citations by
+  where they were found); a whole table: its keys.
 
-Hashes are kept per object (the read cache gives back the very objects of unchanged files, so
-an unchanged file costs a dictionary lookup), holding the objects so that no id is reused.
+Checking is cheap where nothing changed: the read cache gives back the very objects of
+unchanged files, so an entity that is the same object as last time, citing the same article
+objects, has all its tokens unchanged, and none is computed (``versions``); an index entry is
+checked only when a changed entity names its key. Hashes are kept per object, holding the
+objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
 the history - is one global key; when it changes, or the history is on, every page renders.

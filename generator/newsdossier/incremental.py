@@ -1,5 +1,7 @@
-"""Incremental preview: after a save under 'mkdocs serve', MkDocs rebuilds only the pages whose
-output can have changed; every other page keeps the file of the previous build.
+"""Incremental preview: after a save under 'mkdocs serve', only what changed is read again
+(``ReadCache``), only the pages whose inputs changed are rendered again (deps.RenderCache), and
+MkDocs rebuilds only the pages whose output can have changed; every other page keeps the file
+of the previous build.
 
 A page's built HTML is a function of its generated text (front matter and body) and of what
 every page shares: the navigation with the titles of the pages in it, the configuration
@@ -12,8 +14,9 @@ search index entries), and one key for all the shared parts. On the next build:
   removed...): every page is built, as before;
 * else a page whose text hash is unchanged is *reused*: the plugin restores the saved state
   instead of converting its Markdown, lets MkDocs render it with a one-line template
-  (``dossier-reused.html``), gives Material's search index the saved entries, and after the
-  build moves the previous output file back in place of that placeholder.
+  (``dossier-reused.html``) whose output the plugin drops (MkDocs writes no file for an empty
+  page), gives Material's search index the saved entries, and after the build moves the
+  previous output file back (a folder holding only reused files as a whole).
 
 MkDocs empties site_dir before every non-dirty build but leaves hidden entries alone, so the
 previous build's files are moved into ``site_dir/.dossier-previous/`` first (renames, no
