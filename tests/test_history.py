@@ -339,4 +339,10 @@ def test_item_by_item_parsing_gives_the_facts_of_a_whole_parse(tmp_path):
     two = "- id: a\n  title: A\n- id: b\n  title: B\n"
     assert history._chunked_facts("event", "e", two, "e.yaml", memo) == history.facts_of("event", "e", [
         {"id": "a", "title": "A"}, {"id": "b", "title": "B"}])
-    assert ("event", "- id: b\n  title: B\n") in memo  # the second version parses only what changed
+    # the next version parses only what changed; the facts of an unchanged item are the same object
+    seen = len(memo)
+    three = two + "- id: c\n  title: C\n"
+    facts = history._chunked_facts("event", "e", three, "e.yaml", memo)
+    assert facts == history.facts_of("event", "e", [{"id": x, "title": x.upper()} for x in "abc"])
+    assert len(memo) == seen + 1
+    assert facts["event:a"] is history._chunked_facts("event", "e", two, "e.yaml", memo)["event:a"]
