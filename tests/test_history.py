@@ -150,6 +150,12 @@ def test_pages_changes_claims_corrections_and_feed(scripted_proj):
     for html_file in site.rglob("*.html"):
         if html_file.name != "404.html":
             assert 'type="application/atom+xml"' in html_file.read_text(encoding="utf-8"), html_file
+    # the log repeats every version of the items' texts: the search leaves it out, not the corrections
+    import json
+
+    searched = {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    assert "korrekturen/" in searched and "themen/ernte/" in searched
+    assert "was-ist-neu/" not in searched
 
 
 def _tree(site: Path) -> dict[str, bytes]:
