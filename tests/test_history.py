@@ -3,6 +3,7 @@ feed - built from a scripted git history in tmp_path (commits with fixed dates).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -93,6 +94,15 @@ def claim_li(html_text: str, cid: str) -> str:
     return m.group(0)
 
 
+def date_modified(html_text: str) -> str:
+    """The page's JSON-LD dateModified."""
+    import json
+
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html_text, re.S)
+    assert m, "no JSON-LD"
+    return json.loads(m.group(1))["dateModified"]
+
+
 def updated(html_text: str) -> str:
     m = re.search(r'class="dossier-updated">Zuletzt aktualisiert: <time datetime="([0-9-]+)">', html_text)
     assert m, "no 'Zuletzt aktualisiert' line"
@@ -106,6 +116,9 @@ def test_pages_changes_claims_corrections_and_feed(scripted_proj):
     # the topic changed last with the correction; the glossary never changed after the start
     assert updated(topic) == "2026-03-15"
     assert updated(page(site, "glossar")) == "2026-03-01"
+    # the linked data says the page's own date, not the dossier's newest source (2024-09)
+    assert date_modified(topic) == "2026-03-15" and date_modified(page(site, "glossar")) == "2026-03-01"
+    assert date_modified((site / "index.html").read_text(encoding="utf-8")) == updated((site / "index.html").read_text(encoding="utf-8"))
     assert updated(page(site, "chronologie")) == "2026-03-01"
     # the claim's history: since the start, the status sequence with dates
     li = claim_li(topic, "ernte-gemeinde")
@@ -207,6 +220,36 @@ def test_removed_claim_is_withdrawn_and_linked_to_its_topic(proj):
     assert 'Aussage zurückgezogen</span>: <a href="../themen/ernte/">Die Gemeinde nennt 1200 Tonnen einen Rekord.</a>' in news
 
 
+def test_section_titles_date_the_topic_but_stay_out_of_the_log(proj):
+    edit(proj, TOPIC, "  - title: Zahlen\n", "  - title: Die Zahlen\n")
+    sha = commit(proj, "Abschnitt umbenannt", "2026-04-02T10:00:00+02:00")
+    site = build_project(proj)
+    topic = page(site, "themen/ernte")
+    assert updated(topic) == "2026-04-02" == date_modified(topic)
+    assert updated(page(site, "glossar")) == "2026-03-01"
+    assert f"aenderung-{sha[:12]}" not in page(site, "was-ist-neu")
+    changes = [c for c in history.read(proj, "content", cache=False).commits if c.sha == sha][0].changes
+    assert [(c.key, c.field, c.wording) for c in changes] == [("topic:ernte", "sections", True)]
+
+
+def test_a_cache_of_another_version_is_not_used(proj):
+    first = history.read(proj, "content")
+    cached = sorted((proj / history.CACHE_DIR).glob("*.json"))
+    assert cached
+    for path in cached:  # as an older generator wrote them (what it found is of no use now)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["version"] = history.CACHE_VERSION - 1
+        if "commits" in data:
+            data["commits"] = []
+        path.write_text(json.dumps(data), encoding="utf-8")
+    edit(proj, TOPIC, "  - title: Zahlen\n", "  - title: Die Zahlen\n")
+    commit(proj, "Abschnitt umbenannt", "2026-04-02T10:00:00+02:00")
+    again = history.read(proj, "content")
+    assert again.commits[:-1] == first.commits
+    assert [c.field for c in again.commits[-1].changes] == ["sections"]
+    assert json.loads(cached[0].read_text(encoding="utf-8"))["version"] == history.CACHE_VERSION
+
+
 def test_shallow_clone_builds_without_history(proj, tmp_path, caplog):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{proj}", str(clone))
@@ -217,6 +260,7 @@ def test_shallow_clone_builds_without_history(proj, tmp_path, caplog):
     assert any("flacher Klon" in r.getMessage() and "history: required" in r.getMessage() for r in caplog.records)
     assert not (site / "was-ist-neu").exists() and not (site / "was-ist-neu.xml").exists()
     assert "application/atom+xml" not in page(site, "themen/ernte")
+    assert date_modified(page(site, "themen/ernte")) == "2024-09-01"  # without a history: the newest source (2024-09)
     assert "dossier-claim__history" not in page(site, "themen/ernte")
     # the fallback date: SOURCE_DATE_EPOCH when set, else the newest content file
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", updated(page(site, "themen/ernte")))

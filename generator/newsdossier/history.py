@@ -7,7 +7,8 @@ text, status, authors and cited sources; events, figures, sources, topics, actor
 contradictions, glossary terms and the dossier's overview. Formatting, comments and
 whitespace never count as a change; a text edit that keeps every number and negation and is
 at least ``WORDING_SIMILARITY`` % similar counts as *wording*: it moves a page's "Zuletzt
-aktualisiert" date but stays out of "Was ist neu" and the feed.
+aktualisiert" date but stays out of "Was ist neu" and the feed. So does a change of a topic's
+section titles (they group the claims; what changed in the claims is listed on its own).
 
 Editors annotate a change with trailers in the commit message (last paragraph)::
 
@@ -47,14 +48,14 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 from rapidfuzz import fuzz
 
-from . import i18n, schema
+from . import i18n, jsonld, schema
 from .errors import Problems
 from .forked import can_fork, run_beside
 from .suggest import did_you_mean
 from .yamlio import load_yaml
 
-#: bump when the facts or changes kept in the cache change shape
-CACHE_VERSION = 1
+#: bump when the facts or changes kept in the cache change shape (2: a topic's section titles)
+CACHE_VERSION = 2
 CACHE_DIR = ".cache/dossier-history"
 #: text edits at least this similar (and with the same numbers and negations) are wording
 WORDING_SIMILARITY = 90.0
@@ -313,7 +314,9 @@ def facts_of(kind: str, stem: str, doc) -> dict[str, dict]:
                                      "url": _s(doc.get("url"))}
         elif kind == "topic":
             out[f"topic:{stem}"] = {"title": _s(doc.get("title")), "lead": _s(doc.get("lead")),
-                                    "known": _texts(doc.get("known")), "unclear": _texts(doc.get("unclear"))}
+                                    "known": _texts(doc.get("known")), "unclear": _texts(doc.get("unclear")),
+                                    "sections": [_s(sec.get("title")) for sec in _list(doc.get("sections"))
+                                                 if isinstance(sec, dict)]}
             for sec in _list(doc.get("sections")):
                 for c in _list(sec.get("claims")) if isinstance(sec, dict) else []:
                     _add_item(out, kind, c, stem, "")
@@ -518,6 +521,10 @@ def diff_item(key: str, old: dict | None, new: dict | None) -> list[Change]:
             out.append(ch("by", ", ".join(o) if isinstance(o, list) else o, ", ".join(n) if isinstance(n, list) else n, name))
         elif name in _TEXT_FIELDS:
             out.append(ch("text", o, n, name, wording=is_wording(o or "", n or "")))
+        elif name == "sections":
+            # the titles that group a topic's claims: the page's date moves, "Was ist neu" lists
+            # what changed in the claims (a new section comes with new claims)
+            out.append(ch("text", None, None, name, wording=True))
         elif name in ("known", "unclear", "sides"):
             wording = len(o) == len(n) and all(is_wording(a, b) for a, b in zip(o, n))
             out.append(ch("text", None, None, name, wording=wording))
@@ -999,6 +1006,8 @@ class View:
         from .render import page_url
 
         day, corrections = self.page_date(path), self.page_corrections(path)
+        if self.h is not None and day is not None:  # the linked data says the same date as the page
+            text = jsonld.with_modified(text, day.isoformat())
         # the same line for every page of one date and depth (links go to root pages)
         key = None if corrections or path == CHANGES_PAGE else (day, page_url(path, self.r.o.use_directory_urls).count("/"))
         block = self._heads.get(key) if key else None
