@@ -96,8 +96,6 @@ def claim_li(html_text: str, cid: str) -> str:
 
 def date_modified(html_text: str) -> str:
     """The page's JSON-LD dateModified."""
-    import json
-
     m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html_text, re.S)
     assert m, "no JSON-LD"
     return json.loads(m.group(1))["dateModified"]
@@ -164,8 +162,6 @@ def test_pages_changes_claims_corrections_and_feed(scripted_proj):
         if html_file.name != "404.html":
             assert 'type="application/atom+xml"' in html_file.read_text(encoding="utf-8"), html_file
     # the log repeats every version of the items' texts: the search leaves it out, not the corrections
-    import json
-
     searched = {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
     assert "korrekturen/" in searched and "themen/ernte/" in searched
     assert "was-ist-neu/" not in searched
@@ -218,6 +214,33 @@ def test_removed_claim_is_withdrawn_and_linked_to_its_topic(proj):
     commit(proj, "zurückgezogen", "2026-04-04T10:00:00+02:00")
     news = page(build_project(proj), "was-ist-neu")
     assert 'Aussage zurückgezogen</span>: <a href="../themen/ernte/">Die Gemeinde nennt 1200 Tonnen einen Rekord.</a>' in news
+
+
+def test_older_entries_go_to_one_archive_page_per_year(proj, monkeypatch):
+    """'Was ist neu' shows the newest CHANGES_MAX entries; each older one is on its year's
+    archive page, and every link to an entry (claim lines, feed) goes to the page it is on."""
+    monkeypatch.setattr(history, "CHANGES_MAX", 2)
+    edit(proj, TOPIC, "status: umstritten", "status: berichtet")
+    late = commit(proj, "Einstufung", "2027-01-05T10:00:00+01:00")
+    shas = {c.sha[:12]: c for c in history.read(proj, "content").entries()}
+    site = build_project(proj)
+    ids = lambda html_text: re.findall(r'class="dossier-change[^"]*" id="aenderung-([0-9a-f]{12})"', html_text)
+    news, y2026 = page(site, "was-ist-neu"), page(site, "was-ist-neu/2026")
+    newest = list(shas)
+    assert ids(news) == newest[:2] and late.startswith(newest[0])
+    assert ids(y2026) == newest[2:] and not (site / "was-ist-neu" / "2027").exists()
+    assert 'Ältere Änderungen: <a href="2026/">2026</a>' in news
+    assert "<h1" in y2026 and "Was ist neu: 2026" in y2026 and 'href="../">Was ist neu</a>' in y2026
+    assert updated(y2026) == shas[newest[2]].iso[:10]
+    # ernte-gemeinde last changed with the status commit (archived): its line links there
+    li = claim_li(page(site, "themen/ernte"), "ernte-gemeinde")
+    status = [k for k, c in shas.items() if "bestätigt" in (c.note or "")][0]
+    assert f'href="../../was-ist-neu/2026/#aenderung-{status}"' in li
+    feed = feedparser.parse((site / "was-ist-neu.xml").read_bytes())
+    assert [e.link.split("#")[0] for e in feed.entries] == ["was-ist-neu/"] * 2 + ["was-ist-neu/2026/"] * 3
+    # neither page is in the search index
+    searched = {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    assert not {"was-ist-neu/", "was-ist-neu/2026/"} & searched
 
 
 def test_section_titles_date_the_topic_but_stay_out_of_the_log(proj):

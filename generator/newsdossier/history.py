@@ -59,8 +59,10 @@ CACHE_VERSION = 2
 CACHE_DIR = ".cache/dossier-history"
 #: text edits at least this similar (and with the same numbers and negations) are wording
 WORDING_SIMILARITY = 90.0
-#: entries in the Atom feed (newest first); the page lists all of them
+#: entries in the Atom feed and on the "Was ist neu" page (newest first); older ones are on one
+#: archive page per year (CHANGES_PAGE without .md, then /<year>.md), each entry on one page
 FEED_ENTRIES = 50
+CHANGES_MAX = FEED_ENTRIES
 TRAILERS = {
     "dossier-notiz": "note",
     "dossier-korrektur": "correction",
@@ -805,6 +807,16 @@ CORRECTIONS_PAGE = "korrekturen.md"
 FEED_PATH = "was-ist-neu.xml"
 
 
+def archive_path(year: int) -> str:
+    """The page of the entries of one year that "Was ist neu" no longer shows."""
+    return f"{CHANGES_PAGE.removesuffix('.md')}/{year}.md"
+
+
+def is_changes_page(path: str) -> bool:
+    """"Was ist neu" or one of its archive pages."""
+    return path == CHANGES_PAGE or path.startswith(CHANGES_PAGE.removesuffix(".md") + "/")
+
+
 @dataclass
 class Input:
     """What the renderer needs: the history (None without one), the date pages show without
@@ -849,6 +861,8 @@ class View:
         self._page_corr: dict[str, list[tuple[Commit, list[Change]]]] | None = None
         self._macros = None
         self._claim_lines: dict[tuple[str, int], Markup] = {}
+        self._archive: dict[int, list[Commit]] | None = None
+        self._entry_page: dict[str, str] | None = None
         self._heads: dict[tuple, str] = {}
         if self.h is not None:
             self._walk(self.h)
@@ -974,6 +988,8 @@ class View:
             entries = self.h.entries() if self.h else []
             if entries:
                 pages[CHANGES_PAGE] = entries[0].day
+            for year, commits in self.archive().items():
+                pages[archive_path(year)] = commits[0].day
             corr = self.h.corrections() if self.h else []
             if corr:
                 pages[CORRECTIONS_PAGE] = corr[0].day
@@ -1163,9 +1179,28 @@ class View:
     def correction_list(self) -> list[Commit]:
         return self.h.corrections() if self.h else []
 
-    def days(self) -> list[tuple[dt.date, list[Commit]]]:
+    def archive(self) -> dict[int, list[Commit]]:
+        """The entries older than the newest CHANGES_MAX, by year (newest year first)."""
+        if self._archive is None:
+            self._archive = {}
+            for c in self.entries()[CHANGES_MAX:]:
+                self._archive.setdefault(c.day.year, []).append(c)
+        return self._archive
+
+    def changes_page_of(self, c: Commit) -> str:
+        """The page that lists this commit's entry: "Was ist neu" or its year's archive."""
+        if self._entry_page is None:
+            self._entry_page = {x.sha: archive_path(year) for year, commits in self.archive().items() for x in commits}
+        return self._entry_page.get(c.sha, CHANGES_PAGE)
+
+    @staticmethod
+    def archive_page(year: int) -> str:
+        return archive_path(year)
+
+    def days(self, year: int | None = None) -> list[tuple[dt.date, list[Commit]]]:
+        """The entries of "Was ist neu" (year None) or of a year's archive, by day."""
         out: list[tuple[dt.date, list[Commit]]] = []
-        for c in self.entries():
+        for c in self.entries()[:CHANGES_MAX] if year is None else self.archive().get(year, []):
             if out and out[-1][0] == c.day:
                 out[-1][1].append(c)
             else:
@@ -1176,7 +1211,8 @@ class View:
     def jobs(self) -> list[tuple[str, str, dict]]:
         if self.h is None:
             return []
-        return [("changes.md.j2", CHANGES_PAGE, {}), ("corrections.md.j2", CORRECTIONS_PAGE, {})]
+        return [("changes.md.j2", CHANGES_PAGE, {"year": None}), ("corrections.md.j2", CORRECTIONS_PAGE, {}),
+                *(("changes.md.j2", archive_path(year), {"year": year}) for year in self.archive())]
 
     def feed(self) -> bytes | None:
         if self.h is None:
@@ -1198,7 +1234,8 @@ class View:
             content = str(module.change_block("index.md", c)).strip()
             if base:
                 content = _absolute_links(content, base)
-            items.append((c, title, f"{changes_url}#{self.anchor(c)}", content))
+            link = base + page_url(self.changes_page_of(c), self.r.o.use_directory_urls)
+            items.append((c, title, f"{link}#{self.anchor(c)}", content))
         entries = self.entries()
         updated = entries[0].iso if entries else (self.h.commits[-1].iso if self.h.commits else "1970-01-01T00:00:00Z")
         name = inp.site_name or (self.d.meta.title if self.d.meta else "Dossier")
