@@ -48,7 +48,7 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 from rapidfuzz import fuzz
 
-from . import i18n, jsonld, schema
+from . import i18n, schema
 from .errors import Problems
 from .forked import can_fork, run_beside
 from .suggest import did_you_mean
@@ -1023,7 +1023,9 @@ class View:
 
         day, corrections = self.page_date(path), self.page_corrections(path)
         if self.h is not None and day is not None:  # the linked data says the same date as the page
-            text = jsonld.with_modified(text, day.isoformat())
+            from .jsonld import with_modified
+
+            text = with_modified(text, day.isoformat())
         # the same line for every page of one date and depth (links go to root pages)
         key = None if corrections or path == CHANGES_PAGE else (day, page_url(path, self.r.o.use_directory_urls).count("/"))
         block = self._heads.get(key) if key else None
