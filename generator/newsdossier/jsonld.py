@@ -1,6 +1,8 @@
 """Linked data for each page (schema.org JSON-LD): the articles a page cites and the date the
-dossier was last modified. The page templates' front matter carries it; theme/main.html
-prints it. Everything is derived from the content, so two builds are byte-identical."""
+page was last modified (with a history: the page's own "Zuletzt aktualisiert" date, see
+with_modified; without one: the dossier's newest source). The page templates' front matter
+carries it; theme/main.html prints it. Everything is derived from the content and its git
+history, so two builds are byte-identical."""
 
 from __future__ import annotations
 
@@ -53,3 +55,22 @@ def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None, work
     if mod:
         lines.append(f"dossier_modified: {json.dumps(mod)}")
     return "\n".join(lines) + "\n"
+
+
+_MODIFIED = "\ndossier_modified: "
+
+
+def with_modified(text: str, day: str) -> str:
+    """A rendered page with ``day`` as its dossier_modified (the front matter front_matter()
+    wrote); a page without front matter stays as it is."""
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return text
+    line = f"{_MODIFIED}{json.dumps(day)}"
+    at = text.find(_MODIFIED, 3, end)
+    if at < 0:
+        return text[:end] + line + text[end:]
+    stop = text.find("\n", at + 1)
+    return text[:at] + line + text[stop:]
