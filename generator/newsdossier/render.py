@@ -1,13 +1,15 @@
-"""Rendering: Dossier + Index -> {page path: Markdown}, through Jinja2 templates.
+"""Rendering: Dossier + Index -> {page path: page.Page}, through Jinja2 templates.
 
-Templates live in ``generator/newsdossier/templates``; a theme overrides any of them by placing a file of
-the same name in ``<custom_dir>/dossier/``. Editor text is escaped by Jinja's autoescaping;
-only the few Markdown fields are converted (raw HTML in them was refused by validation).
+Templates live in ``generator/newsdossier/templates`` (HTML, each page extending
+``_page.html.j2``); a theme overrides any of them by placing a file of the same name in
+``<custom_dir>/dossier/``, and may extend the built-in one as ``builtin/<name>`` to replace only
+some blocks. Editor text is escaped by Jinja's autoescaping; only the few Markdown fields are
+converted, here, once (raw HTML in them was refused by validation). Links are final relative
+URLs; headings carry their ids and permalinks and are recorded for the table of contents.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import posixpath
@@ -29,6 +31,7 @@ from .edtf import EDTF
 from .forked import can_fork, run_beside
 from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
+from .page import Page, Toc
 from .paths import EXPORT_PATH, PAGES, actor_path, page_url, source_path, topic_path  # noqa: F401 (re-exported)
 from .speed import Thresholds
 
@@ -69,14 +72,6 @@ def relative(from_url: str, to_url: str) -> str:
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return rel
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^<>])")
-
-
-def md_escape(text) -> Markup:
-    """Escape text for a Markdown heading or inline context (HTML first, then Markdown)."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(str(text)))))
 
 
 _EXT_LINK = re.compile(r'<a href="(https?://[^"]*)"')
@@ -172,7 +167,9 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
     if env is not None:
         return env
     loaders = [jinja2.FileSystemLoader(list(dirs))] if dirs else []
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    builtin = jinja2.FileSystemLoader(str(TEMPLATES))
+    # 'builtin/<name>': the generator's own template, for an override that extends it
+    loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -180,13 +177,9 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        # '{#' starts Markdown heading ids ('## Titel {#anker}'), so Jinja comments use <# #>
-        comment_start_string="<#",
-        comment_end_string="#>",
     )
-    env.filters.update(md=md_escape, markdown=render_markdown, markdown_anchored=render_markdown_anchored,
-                       number=fmt_number, csvrow=csv_row,
-                       tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(markdown=render_markdown, markdown_anchored=render_markdown_anchored,
+                       number=fmt_number, csvrow=csv_row)
     env.globals.update(
         meta_value=meta_value, newest_source=newest_source, PAGES=PAGES,
     )
@@ -205,10 +198,11 @@ class Renderer:
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
 
-    def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
-        """A page from its template; the run's dossier, index and options go in the context."""
+    def render_page(self, template: str, here: str, numbers: "CiteNumbers", toc: Toc, **ctx) -> str:
+        """A page's body HTML from its template; the run's dossier, index and options go in the
+        context, ``toc`` records its headings."""
         return self.env.get_template(template).render(
-            here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **self._words(), **ctx)
+            here=here, r=self, num=numbers, toc=toc, d=self.d, ix=self.ix, options=self.o, **self._words(), **ctx)
 
     def _words(self) -> dict:
         """The catalog's words for templates: t('key', ...), plural('key', n), and the label
@@ -401,7 +395,7 @@ class Renderer:
     # Citation markers, the list of cited passages and the link lists of claims and events
     # come three to ten times per statement, on several pages each; as Python they cost a
     # fraction of the same markup written as Jinja macros (every call and output there goes
-    # through Jinja's runtime). The markup is the same; the macros in _macros.md.j2 call these.
+    # through Jinja's runtime). The markup is the same; the macros in _macros.html.j2 call these.
 
     def cite_links(self, here: str, cites, num: "CiteNumbers") -> Markup:
         """Numbered citation markers: the passage, source and date ride along for the preview."""
@@ -689,14 +683,14 @@ def csv_tasks(d: Dossier, ix: Index, options: Options) -> dict[str, Callable[[],
     return {r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}
 
 
-def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
+def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, Page]:
     """All pages, in navigation order. ``parallel``: None decides by size (options.thresholds);
     True/False force it (tests compare the two)."""
     return render_with(d, ix, options, {}, parallel)[0]
 
 
 def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
-                parallel: bool | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+                parallel: bool | None = None) -> tuple[dict[str, Page], dict[str, Any]]:
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
     second process with the pages when there is one."""
     r = Renderer(d, ix, options)
@@ -704,18 +698,19 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
     n = len(extra)
     mod = jsonld.modified(d)
-    works: dict[str, str] = {}  # each cited source's JSON-LD, made once per process
+    works: dict[str, dict] = {}  # each cited source's JSON-LD, made once per process
 
     def emit(job) -> Any:
         if callable(job):
             return job()
         template, path, ctx = job
-        numbers = CiteNumbers()
-        text = r.render_page(template, path, numbers, **ctx)
-        if text.startswith("---\n"):  # linked data for theme/main.html (JSON-LD)
-            cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
-            text = "---\n" + jsonld.front_matter(d, cited, mod, works) + text[4:]
-        return r.h.decorate(path, text)
+        numbers, toc = CiteNumbers(), Toc()
+        body = r.render_page(template, path, numbers, toc, **ctx)
+        title = toc.title or ""
+        # page_kind (the template's name) and linked data for theme/main.html (JSON-LD)
+        cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
+        meta = {"title": title, "page_kind": template.split(".", 1)[0], **jsonld.linked_data(d, cited, mod, works)}
+        return Page(path, title, meta, toc.items(), body)
 
     if parallel is None:
         parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
@@ -735,30 +730,30 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     events = sorted(d.events.values(), key=lambda e: e.date.sort_key())
     sources = sorted(d.sources.values(), key=source_sort_key)
-    emit("home.md.j2", PAGES["home"], topics=topics, events=events, sources=sources)
-    emit("topics.md.j2", PAGES["topics"], topics=topics)
+    emit("home.html.j2", PAGES["home"], topics=topics, events=events, sources=sources)
+    emit("topics.html.j2", PAGES["topics"], topics=topics)
     for t in topics:
-        emit("topic.md.j2", r.topic_path(t.id), topic=t)
+        emit("topic.html.j2", r.topic_path(t.id), topic=t)
     used_topics = {t for e in events for t in e.topics}
     used_actors = {a for e in events for a in e.actors}
-    emit("chronology.md.j2", PAGES["chronology"], events=events, groups=group_events(events),
+    emit("chronology.html.j2", PAGES["chronology"], events=events, groups=group_events(events),
          ev_topics=[t for t in topics if t.id in used_topics],
          ev_actors=sorted((d.actors[a] for a in used_actors if a in d.actors), key=lambda a: a.name.lower()))
-    emit("figures.md.j2", PAGES["figures"], series=sorted(d.series.values(), key=lambda s: (s.order, s.title)))
-    emit("contradictions.md.j2", PAGES["contradictions"], items=sorted(d.contradictions.values(), key=lambda k: k.title))
+    emit("figures.html.j2", PAGES["figures"], series=sorted(d.series.values(), key=lambda s: (s.order, s.title)))
+    emit("contradictions.html.j2", PAGES["contradictions"], items=sorted(d.contradictions.values(), key=lambda k: k.title))
     actors = sorted(d.actors.values(), key=lambda a: a.name.lower())
-    emit("actors.md.j2", PAGES["actors"], actors=actors)
+    emit("actors.html.j2", PAGES["actors"], actors=actors)
     for a in actors:
-        emit("actor.md.j2", r.actor_path(a.id), actor=a)
-    emit("sources.md.j2", PAGES["sources"], sources=sources)
+        emit("actor.html.j2", r.actor_path(a.id), actor=a)
+    emit("sources.html.j2", PAGES["sources"], sources=sources)
     for s in sources:
-        emit("source.md.j2", r.source_path(s.id), source=s)
-    emit("glossary.md.j2", PAGES["glossary"], terms=sorted(d.terms.values(), key=lambda t: t.term.lower()))
-    emit("method.md.j2", PAGES["method"])
+        emit("source.html.j2", r.source_path(s.id), source=s)
+    emit("glossary.html.j2", PAGES["glossary"], terms=sorted(d.terms.values(), key=lambda t: t.term.lower()))
+    emit("method.html.j2", PAGES["method"])
     return jobs
 
 
-def _render_parallel(jobs: list, emit) -> list[str]:
+def _render_parallel(jobs: list, emit) -> list:
     """Render the pages (and run any callable jobs) in this process and a forked child; same
     results, same order.
 

@@ -1,0 +1,97 @@
+"""A generated page as data: what the core hands to an adapter (the MkDocs plugin, the export).
+
+The core renders each page's body as final HTML (links already relative URLs, headings with
+their ids and permalinks); the page templates record their headings while they print them
+(``Toc.heading``, called by the ``heading`` macro of ``_page.html.j2``), so nothing parses the
+HTML again to find its title or table of contents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from markdown.extensions.toc import slugify, unique
+from markupsafe import Markup
+
+
+@dataclass
+class Heading:
+    """One entry of a page's table of contents. ``title`` is HTML (escaped text), as MkDocs'
+    table of contents and the theme expect it."""
+
+    level: int
+    id: str
+    title: str
+    children: list["Heading"] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    path: str  # e.g. 'themen/x.md' (MkDocs' source path; the URL follows use_directory_urls)
+    title: str  # plain text
+    #: what theme/main.html reads: title, page_kind, dossier_cited (JSON-LD works),
+    #: dossier_modified
+    meta: dict
+    toc: list[Heading]
+    body_html: str
+
+    def digest(self) -> bytes:
+        """A hash of everything of the page that its built HTML depends on (incremental)."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(json.dumps([self.title, self.meta, _toc_data(self.toc)], sort_keys=True,
+                            ensure_ascii=False, default=repr).encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+        h.update(self.body_html.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def as_markdown(self) -> str:
+        """The page as one Markdown file for other renderers (dossier export): its title and
+        kind as front matter (JSON values are YAML), the body HTML below."""
+        front = "".join(f"{k}: {json.dumps(self.meta[k], ensure_ascii=False)}\n"
+                        for k in ("title", "page_kind") if k in self.meta)
+        return f"---\n{front}---\n\n{self.body_html}"
+
+
+def _toc_data(items: list[Heading]) -> list:
+    return [[h.level, h.id, h.title, _toc_data(h.children)] for h in items]
+
+
+class Toc:
+    """The headings of one page while its template renders, in order; nested by ``items()``.
+
+    The page's first-level heading has no id of its own in the templates: it gets the slug
+    of its text (what MkDocs' toc extension gave it while the pages were Markdown, so links to
+    it keep working), made unique against the page's other heading ids."""
+
+    def __init__(self) -> None:
+        self.flat: list[Heading] = []
+
+    def heading(self, level: int, id: str | None, title) -> str:
+        """Record a heading; return its id. ``title``: the heading's text (Markup or plain)."""
+        html = str(title if isinstance(title, Markup) else Markup.escape(title))
+        if not id:
+            id = unique(slugify(Markup(html).striptags(), "-"), {h.id for h in self.flat})
+        self.flat.append(Heading(level, id, html))
+        return id
+
+    @property
+    def title(self) -> str | None:
+        """The plain text of the first first-level heading."""
+        for h in self.flat:
+            if h.level == 1:
+                return Markup(h.title).unescape()
+        return None
+
+    def items(self) -> list[Heading]:
+        """The headings nested by level (a heading holds the deeper ones that follow it)."""
+        root: list[Heading] = []
+        stack: list[Heading] = []
+        for h in self.flat:
+            h = Heading(h.level, h.id, h.title)
+            while stack and stack[-1].level >= h.level:
+                stack.pop()
+            (stack[-1].children if stack else root).append(h)
+            stack.append(h)
+        return root
