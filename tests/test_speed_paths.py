@@ -131,6 +131,26 @@ def test_the_removed_fast_html_option_says_so_and_still_builds(tmp_path, no_unex
     assert any("'fast_html' was removed" in m and "delete it from mkdocs.yml" in m for m in messages), messages
 
 
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_link_lists_made_once_per_place_are_the_lists_made_each_time(corpus_root, monkeypatch, directory_urls):
+    """Renderer.links renders a link list once per list and place (the depth of the page's URL,
+    inside the linked pages' folder or not, the page itself for a link to itself): every page
+    is the same as with each list rendered where it is used."""
+    from markupsafe import Markup
+
+    from newsdossier import index, load, render
+
+    d, _ = load.load(corpus_root, "content", "seeds")
+    ix = index.Index.build(d)
+    opts = render.Options(use_directory_urls=directory_urls)
+    memo = render.render(d, ix, opts, parallel=False)
+    monkeypatch.setattr(render.Renderer, "links", lambda self, here, kind, macro, ids: Markup(macro(here, ids)))
+    each = render.render(d, ix, opts, parallel=False)
+    assert memo.keys() == each.keys()
+    assert [k for k in memo if memo[k].body_html != each[k].body_html] == []
+    assert any('href="./"' in p.body_html or 'href="../' in p.body_html for p in memo.values())
+
+
 def test_large_dossiers_keep_topics_out_of_the_navigation():
     from types import SimpleNamespace
 

@@ -67,14 +67,28 @@ class Toc:
 
     def __init__(self) -> None:
         self.flat: list[Heading] = []
+        self._slugged: list[int] = []  # the headings whose id is the slug of their text
 
     def heading(self, level: int, id: str | None, title) -> str:
         """Record a heading; return its id. ``title``: the heading's text (Markup or plain)."""
         html = str(title if isinstance(title, Markup) else Markup.escape(title))
         if not id:
             id = unique(slugify(Markup(html).striptags(), "-"), {h.id for h in self.flat})
+            self._slugged.append(len(self.flat))
         self.flat.append(Heading(level, id, html))
         return id
+
+    def settle(self, body: str) -> str:
+        """The body, with a slug id that a later heading's id turned out to repeat made unique
+        (a topic titled "Ereignisse" above the section #ereignisse): the slugged heading is
+        the first element with that id (and permalink) in the body."""
+        for i in self._slugged:
+            old = self.flat[i].id
+            others = {h.id for j, h in enumerate(self.flat) if j != i}
+            if old in others:
+                new = self.flat[i].id = unique(old, others)
+                body = body.replace(f'id="{old}"', f'id="{new}"', 1).replace(f'href="#{old}"', f'href="#{new}"', 1)
+        return body
 
     @property
     def title(self) -> str | None:

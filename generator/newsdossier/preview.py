@@ -47,8 +47,8 @@ class Preview:
         self.failed = True
         c = i18n.active()  # the language of the last build (the dossier may not load now)
         toc = Toc()
-        body = _environment(options.template_dirs).get_template(TEMPLATE).render(
-            problems=problems, t=c.markup, plural=c.plural_markup, toc=toc)
+        body = toc.settle(_environment(options.template_dirs).get_template(TEMPLATE).render(
+            problems=problems, t=c.markup, plural=c.plural_markup, toc=toc))
         title = toc.title or ""
         # the fixed pages in the language of this build (PAGES follows i18n.activate)
         return {path: Page(path, title, {"title": title}, toc.items(), body)
