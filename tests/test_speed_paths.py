@@ -151,6 +151,21 @@ def test_link_lists_made_once_per_place_are_the_lists_made_each_time(corpus_root
     assert any('href="./"' in p.body_html or 'href="../' in p.body_html for p in memo.values())
 
 
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
+def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
+    """Pages that stay out of the search index get their HTML only when MkDocs writes them
+    (plugin.on_page_context): every page is the same as when MkDocs holds all of them."""
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
+
+    sites = {}
+    for limit in (0, 10_000):  # 0: the source and actor pages and the chronology are unsearched
+        (tmp_path / str(limit)).mkdir()
+        proj = set_plugin_options(make_project(tmp_path / str(limit), fixture), search_all_max_sources=limit)
+        sites[limit] = {k: v for k, v in _site_files(build_project(proj)).items() if k.endswith(".html")}
+    assert sites[0].keys() == sites[10_000].keys() and "chronologie/index.html" in sites[0]
+    assert [k for k in sites[0] if sites[0][k] != sites[10_000][k]] == []
+
+
 def test_large_dossiers_keep_topics_out_of_the_navigation():
     from types import SimpleNamespace
 

@@ -78,6 +78,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         #: the pages the incremental preview reuses
         self.pages: dict[str, Page] = {}
         self.reused_meta: dict[str, dict] = {}
+        #: pages whose HTML MkDocs gets only when it writes them (on_page_context)
+        self.deferred: dict[str, Page] = {}
         self.speed: BuildSpeed | None = None
         self.preview = Preview()
         #: the previous build's pages, for the incremental preview (mkdocs serve)
@@ -148,7 +150,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                           self.config.search_all_max_sources)
 
     def on_pre_build(self, *, config) -> None:
-        self.pages, self.reused_meta = {}, {}  # a rebuild after a failed one starts clean (mkdocs serve)
+        self.pages, self.reused_meta, self.deferred = {}, {}, {}  # a rebuild after a failed one starts clean (mkdocs serve)
         if self.command == "serve":  # before MkDocs empties site_dir
             self.cache.stash_previous(config.site_dir)
         self.speed = BuildSpeed(self._thresholds(), self.command)
@@ -228,9 +230,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return page
 
     # Our pages reach MkDocs as data: the file is empty, on_page_markdown sets the meta data
-    # and leaves MkDocs an empty Markdown text to convert (a new Python-Markdown instance per
-    # page, 0.1-0.2 ms: measured, kept for the public API), on_page_content gives the body
-    # HTML and the table of contents. (Links between our pages are not MkDocs' to check: they
+    # and leaves MkDocs an empty Markdown text to convert, on_page_content gives the body HTML
+    # and the table of contents. (Replacing page.render in on_pre_page instead would save
+    # MkDocs' Markdown instance per page: measured 0.22 ms a page, 0.29 s CPU of a
+    # 1,000-article build's 14 s in the main process - not worth leaving the public events.) (Links between our pages are not MkDocs' to check: they
     # are final URLs; tests/htmlcheck.py checks every link and anchor of the built fixtures.)
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
@@ -246,13 +249,30 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return "" if ours is not None else markdown
 
     def on_page_content(self, html: str, *, page, config, files) -> str:
-        ours = self.pages.pop(page.file.src_uri, None)  # dropped: MkDocs keeps the content
+        uri = page.file.src_uri
+        ours = self.pages.pop(uri, None)
         if ours is None:
             return html
         page.toc = TableOfContents([_anchor_link(h) for h in ours.toc])
         if page.toc.items:
             page.toc.items[0].active = True  # as mkdocs.structure.toc.get_toc marks it
+        if uri in self.unsearched:  # nothing reads it before on_page_context: see there
+            self.deferred[uri] = ours
+            return ""
         return ours.body_html  # (the title: page.meta["title"])
+
+    # MkDocs converts every page before it writes the first one, so every page's HTML exists
+    # at once (as text: two bytes a character for ours) - at 3,000 articles ~400 MB, the
+    # build's peak. The pages that stay out of search (speed.search_excluded: the source and
+    # actor pages and the chronology of a large dossier, most of the HTML) get theirs only
+    # when they are written, from page.Page's UTF-8; every page lets it go once written.
+
+    @event_priority(100)  # before Material's search plugin reads page.content
+    def on_page_context(self, context, *, page, config, nav):
+        ours = self.deferred.pop(page.file.src_uri, None)
+        if ours is not None:
+            page.content = ours.body_html
+        return context
 
     def on_env(self, env, *, config, files):
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
@@ -266,6 +286,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.command == "serve":
             self.cache.remember(page)
+        if page.file.src_uri in self.generated:
+            page.content = ""  # written: nothing reads it again (see on_page_context)
         return history.link_feed(output, page.url) if self.feed else output
 
     def on_post_build(self, *, config) -> None:

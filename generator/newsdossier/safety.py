@@ -359,8 +359,8 @@ def check_citation_budget(d, problems: Problems) -> None:
 def check_page_sizes(pages: dict, problems: Problems) -> None:
     """``pages``: {path: page.Page}; the budget is on each page's body HTML."""
     for uri, page in pages.items():
-        if len(page.body_html) > MAX_PAGE_CHARS:
-            problems.error(Pos("content"), f"the generated page {uri} is {len(page.body_html):,} characters long, more than "
+        if page.chars > MAX_PAGE_CHARS:
+            problems.error(Pos("content"), f"the generated page {uri} is {page.chars:,} characters long, more than "
                            f"the budget of {MAX_PAGE_CHARS:,}", "split the content it shows (for a topic: into "
                            "several topics)")
 
