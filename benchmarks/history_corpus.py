@@ -4,7 +4,7 @@
 
 PROJECT is a project folder (content/, seeds/); it becomes a git repository whose first commit
 holds the content as it is, followed by N-1 commits, one an hour from 2026-01-01, each doing
-one of: change a claim's status, rewrite a claim's text (sometimes only its wording), add a
+one of: change a claim's status (never to 'bestaetigt'), rewrite a claim's text (sometimes only its wording), add a
 claim (citing a passage an existing claim cites, so the content stays valid), remove an added
 claim, change a figure's value, add an event. Every 10th commit carries a 'Dossier-Notiz',
 every 25th is a 'Dossier-Korrektur'. The content stays valid ('dossier check' passes).
@@ -34,7 +34,9 @@ class _NoAliases(Dumper):
         return True
 
 
-STATUSES = ["bestaetigt", "berichtet", "umstritten", "unbelegt", "einschaetzung"]
+#: statuses a scripted change sets; never 'bestaetigt', which a dossier's editorial rules
+#: (confirmed-needs-sources, confirmed-not-one-party, …) may refuse for the claim it lands on
+STATUSES = ["berichtet", "umstritten", "unbelegt", "einschaetzung"]
 ENV = {"GIT_AUTHOR_NAME": "Redaktion", "GIT_AUTHOR_EMAIL": "redaktion@example.org", "GIT_COMMITTER_NAME": "Redaktion",
        "GIT_COMMITTER_EMAIL": "redaktion@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 START = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.timezone.utc)

@@ -3,6 +3,7 @@ feed - built from a scripted git history in tmp_path (commits with fixed dates).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -93,6 +94,13 @@ def claim_li(html_text: str, cid: str) -> str:
     return m.group(0)
 
 
+def date_modified(html_text: str) -> str:
+    """The page's JSON-LD dateModified."""
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html_text, re.S)
+    assert m, "no JSON-LD"
+    return json.loads(m.group(1))["dateModified"]
+
+
 def updated(html_text: str) -> str:
     m = re.search(r'class="dossier-updated">Zuletzt aktualisiert: <time datetime="([0-9-]+)">', html_text)
     assert m, "no 'Zuletzt aktualisiert' line"
@@ -106,6 +114,9 @@ def test_pages_changes_claims_corrections_and_feed(scripted_proj):
     # the topic changed last with the correction; the glossary never changed after the start
     assert updated(topic) == "2026-03-15"
     assert updated(page(site, "glossar")) == "2026-03-01"
+    # the linked data says the page's own date, not the dossier's newest source (2024-09)
+    assert date_modified(topic) == "2026-03-15" and date_modified(page(site, "glossar")) == "2026-03-01"
+    assert date_modified((site / "index.html").read_text(encoding="utf-8")) == updated((site / "index.html").read_text(encoding="utf-8"))
     assert updated(page(site, "chronologie")) == "2026-03-01"
     # the claim's history: since the start, the status sequence with dates
     li = claim_li(topic, "ernte-gemeinde")
@@ -150,6 +161,10 @@ def test_pages_changes_claims_corrections_and_feed(scripted_proj):
     for html_file in site.rglob("*.html"):
         if html_file.name != "404.html":
             assert 'type="application/atom+xml"' in html_file.read_text(encoding="utf-8"), html_file
+    # the log repeats every version of the items' texts: the search leaves it out, not the corrections
+    searched = {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    assert "korrekturen/" in searched and "themen/ernte/" in searched
+    assert "was-ist-neu/" not in searched
 
 
 def _tree(site: Path) -> dict[str, bytes]:
@@ -201,6 +216,63 @@ def test_removed_claim_is_withdrawn_and_linked_to_its_topic(proj):
     assert 'Aussage zurückgezogen</span>: <a href="../themen/ernte/">Die Gemeinde nennt 1200 Tonnen einen Rekord.</a>' in news
 
 
+def test_older_entries_go_to_one_archive_page_per_year(proj, monkeypatch):
+    """'Was ist neu' shows the newest CHANGES_MAX entries; each older one is on its year's
+    archive page, and every link to an entry (claim lines, feed) goes to the page it is on."""
+    monkeypatch.setattr(history, "CHANGES_MAX", 2)
+    edit(proj, TOPIC, "status: umstritten", "status: berichtet")
+    late = commit(proj, "Einstufung", "2027-01-05T10:00:00+01:00")
+    shas = {c.sha[:12]: c for c in history.read(proj, "content").entries()}
+    site = build_project(proj)
+    ids = lambda html_text: re.findall(r'class="dossier-change[^"]*" id="aenderung-([0-9a-f]{12})"', html_text)
+    news, y2026 = page(site, "was-ist-neu"), page(site, "was-ist-neu/2026")
+    newest = list(shas)
+    assert ids(news) == newest[:2] and late.startswith(newest[0])
+    assert ids(y2026) == newest[2:] and not (site / "was-ist-neu" / "2027").exists()
+    assert 'Ältere Änderungen: <a href="2026/">2026</a>' in news
+    assert "<h1" in y2026 and "Was ist neu: 2026" in y2026 and 'href="../">Was ist neu</a>' in y2026
+    assert updated(y2026) == shas[newest[2]].iso[:10]
+    # ernte-gemeinde last changed with the status commit (archived): its line links there
+    li = claim_li(page(site, "themen/ernte"), "ernte-gemeinde")
+    status = [k for k, c in shas.items() if "bestätigt" in (c.note or "")][0]
+    assert f'href="../../was-ist-neu/2026/#aenderung-{status}"' in li
+    feed = feedparser.parse((site / "was-ist-neu.xml").read_bytes())
+    assert [e.link.split("#")[0] for e in feed.entries] == ["was-ist-neu/"] * 2 + ["was-ist-neu/2026/"] * 3
+    # neither page is in the search index
+    searched = {d["location"].split("#")[0] for d in json.loads((site / "search" / "search_index.json").read_text())["docs"]}
+    assert not {"was-ist-neu/", "was-ist-neu/2026/"} & searched
+
+
+def test_section_titles_date_the_topic_but_stay_out_of_the_log(proj):
+    edit(proj, TOPIC, "  - title: Zahlen\n", "  - title: Die Zahlen\n")
+    sha = commit(proj, "Abschnitt umbenannt", "2026-04-02T10:00:00+02:00")
+    site = build_project(proj)
+    topic = page(site, "themen/ernte")
+    assert updated(topic) == "2026-04-02" == date_modified(topic)
+    assert updated(page(site, "glossar")) == "2026-03-01"
+    assert f"aenderung-{sha[:12]}" not in page(site, "was-ist-neu")
+    changes = [c for c in history.read(proj, "content", cache=False).commits if c.sha == sha][0].changes
+    assert [(c.key, c.field, c.wording) for c in changes] == [("topic:ernte", "sections", True)]
+
+
+def test_a_cache_of_another_version_is_not_used(proj):
+    first = history.read(proj, "content")
+    cached = sorted((proj / history.CACHE_DIR).glob("*.json"))
+    assert cached
+    for path in cached:  # as an older generator wrote them (what it found is of no use now)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["version"] = history.CACHE_VERSION - 1
+        if "commits" in data:
+            data["commits"] = []
+        path.write_text(json.dumps(data), encoding="utf-8")
+    edit(proj, TOPIC, "  - title: Zahlen\n", "  - title: Die Zahlen\n")
+    commit(proj, "Abschnitt umbenannt", "2026-04-02T10:00:00+02:00")
+    again = history.read(proj, "content")
+    assert again.commits[:-1] == first.commits
+    assert [c.field for c in again.commits[-1].changes] == ["sections"]
+    assert json.loads(cached[0].read_text(encoding="utf-8"))["version"] == history.CACHE_VERSION
+
+
 def test_shallow_clone_builds_without_history(proj, tmp_path, caplog):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{proj}", str(clone))
@@ -211,6 +283,7 @@ def test_shallow_clone_builds_without_history(proj, tmp_path, caplog):
     assert any("flacher Klon" in r.getMessage() and "history: required" in r.getMessage() for r in caplog.records)
     assert not (site / "was-ist-neu").exists() and not (site / "was-ist-neu.xml").exists()
     assert "application/atom+xml" not in page(site, "themen/ernte")
+    assert date_modified(page(site, "themen/ernte")) == "2024-09-01"  # without a history: the newest source (2024-09)
     assert "dossier-claim__history" not in page(site, "themen/ernte")
     # the fallback date: SOURCE_DATE_EPOCH when set, else the newest content file
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", updated(page(site, "themen/ernte")))
@@ -339,4 +412,10 @@ def test_item_by_item_parsing_gives_the_facts_of_a_whole_parse(tmp_path):
     two = "- id: a\n  title: A\n- id: b\n  title: B\n"
     assert history._chunked_facts("event", "e", two, "e.yaml", memo) == history.facts_of("event", "e", [
         {"id": "a", "title": "A"}, {"id": "b", "title": "B"}])
-    assert ("event", "- id: b\n  title: B\n") in memo  # the second version parses only what changed
+    # the next version parses only what changed; the facts of an unchanged item are the same object
+    seen = len(memo)
+    three = two + "- id: c\n  title: C\n"
+    facts = history._chunked_facts("event", "e", three, "e.yaml", memo)
+    assert facts == history.facts_of("event", "e", [{"id": x, "title": x.upper()} for x in "abc"])
+    assert len(memo) == seen + 1
+    assert facts["event:a"] is history._chunked_facts("event", "e", two, "e.yaml", memo)["event:a"]

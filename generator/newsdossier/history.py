@@ -7,7 +7,8 @@ text, status, authors and cited sources; events, figures, sources, topics, actor
 contradictions, glossary terms and the dossier's overview. Formatting, comments and
 whitespace never count as a change; a text edit that keeps every number and negation and is
 at least ``WORDING_SIMILARITY`` % similar counts as *wording*: it moves a page's "Zuletzt
-aktualisiert" date but stays out of "Was ist neu" and the feed.
+aktualisiert" date but stays out of "Was ist neu" and the feed. So does a change of a topic's
+section titles (they group the claims; what changed in the claims is listed on its own).
 
 Editors annotate a change with trailers in the commit message (last paragraph)::
 
@@ -53,13 +54,15 @@ from .forked import can_fork, run_beside
 from .suggest import did_you_mean
 from .yamlio import load_yaml
 
-#: bump when the facts or changes kept in the cache change shape
-CACHE_VERSION = 1
+#: bump when the facts or changes kept in the cache change shape (2: a topic's section titles)
+CACHE_VERSION = 2
 CACHE_DIR = ".cache/dossier-history"
 #: text edits at least this similar (and with the same numbers and negations) are wording
 WORDING_SIMILARITY = 90.0
-#: entries in the Atom feed (newest first); the page lists all of them
+#: entries in the Atom feed and on the "Was ist neu" page (newest first); older ones are on one
+#: archive page per year (CHANGES_PAGE without .md, then /<year>.md), each entry on one page
 FEED_ENTRIES = 50
+CHANGES_MAX = FEED_ENTRIES
 TRAILERS = {
     "dossier-notiz": "note",
     "dossier-korrektur": "correction",
@@ -158,27 +161,23 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
 
 
 def repo_state(root: Path) -> tuple[str, str]:
-    """(HEAD commit, path of root inside the repository with a trailing slash or '')."""
+    """(HEAD commit, path of root inside the repository with a trailing slash or ''), from one
+    'git rev-parse' (it prints what it knows before it fails on a missing HEAD)."""
     try:
         out = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree", "--is-shallow-repository",
-                              "--show-prefix"], capture_output=True, timeout=30, check=False)
+                              "--show-prefix", "--verify", "-q", "HEAD"], capture_output=True, timeout=30, check=False)
     except FileNotFoundError:
         raise Unavailable("git ist nicht installiert") from None
     except (OSError, subprocess.SubprocessError) as e:
         raise Unavailable(f"git konnte nicht laufen ({e})") from None
-    if out.returncode != 0:
-        raise Unavailable("das Projekt ist kein git-Checkout")
     lines = out.stdout.decode().split("\n")
-    if lines[0] != "true":
+    if len(lines) < 3 or lines[0] != "true":
         raise Unavailable("das Projekt ist kein git-Checkout")
     if lines[1] == "true":
         raise Unavailable("flacher Klon (shallow clone): die Geschichte ist unvollständig")
-    prefix = lines[2] if len(lines) > 2 else ""
-    head = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "-q", "HEAD"], capture_output=True,
-                          timeout=30, check=False)
-    if head.returncode != 0:
+    if out.returncode != 0 or len(lines) < 4 or not lines[3].strip():
         raise Unavailable("das Repository hat noch keinen Commit")
-    return head.stdout.decode().strip(), prefix
+    return lines[3].strip(), lines[2]
 
 
 def _log(root: Path, pathspec: str, since: str | None) -> list[tuple[str, int, str, str, list[tuple[str, str]]]]:
@@ -317,7 +316,9 @@ def facts_of(kind: str, stem: str, doc) -> dict[str, dict]:
                                      "url": _s(doc.get("url"))}
         elif kind == "topic":
             out[f"topic:{stem}"] = {"title": _s(doc.get("title")), "lead": _s(doc.get("lead")),
-                                    "known": _texts(doc.get("known")), "unclear": _texts(doc.get("unclear"))}
+                                    "known": _texts(doc.get("known")), "unclear": _texts(doc.get("unclear")),
+                                    "sections": [_s(sec.get("title")) for sec in _list(doc.get("sections"))
+                                                 if isinstance(sec, dict)]}
             for sec in _list(doc.get("sections")):
                 for c in _list(sec.get("claims")) if isinstance(sec, dict) else []:
                     _add_item(out, kind, c, stem, "")
@@ -380,68 +381,83 @@ def _parse_blob(kind: str, rel: str, data: bytes, memo: dict | None = None) -> d
     return facts_of(kind, Path(rel).stem, doc)
 
 
-_ITEM_START = re.compile(r"( *)- id:[ \t]")
+#: one item of a list: its "- id: …" line and every line after it that is blank or indented
+#: deeper (group 1: the item's indentation)
+_ITEM = re.compile(r"^( *)- id:[ \t][^\n]*(?:\n(?:\1 [^\n]*|[^\S\n]*(?=\n|\Z)))*", re.M)
 #: the key whose list holds a file's items, for the kinds whose items are nested
 _ITEMS_KEY = {"topic": re.compile(r" *(?:- +)?claims:[ \t]*(?:#.*)?"), "series": re.compile(r" *(?:- +)?figures:[ \t]*(?:#.*)?")}
 _LIST_KINDS = ("event", "actor", "contradiction", "term")
+#: memo value of an item text that is not one mapping (the whole file is parsed then)
+_NOT_AN_ITEM = object()
+
+
+def _last_content_line(segment: str) -> str | None:
+    """The last line of a piece of text that is neither blank nor a comment."""
+    for line in reversed(segment.split("\n")):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return line
+    return None
 
 
 def _chunked_facts(kind: str, stem: str, text: str, rel: str, memo: dict) -> dict[str, dict] | None:
     """facts_of() of the text, with each item ("- id: …" and the lines indented under it)
-    parsed on its own, and every distinct item text and remaining file text parsed only once
-    per read (memo). Consecutive versions of a file differ in an item or two, so a history of
-    N versions of a 70-claim topic costs about one full parse plus N small ones instead of N
-    full parses. None when the file is not of the plain shape this relies on (anchors, tabs,
-    items not directly under 'claims:'/'figures:' or at the top of a list file, an item that
-    does not parse as one mapping): the caller parses the whole file then."""
+    parsed on its own, and every distinct item text and remaining file text parsed and reduced
+    to its facts only once per read (memo). Consecutive versions of a file differ in an item or
+    two, so a history of N versions of a 70-claim topic costs about one full parse plus N small
+    ones instead of N full parses. None when the file is not of the plain shape this relies on
+    (anchors, tabs, items not directly under 'claims:'/'figures:' or at the top of a list file,
+    an item that does not parse as one mapping): the caller parses the whole file then."""
     if kind not in _ITEMS_KEY and kind not in _LIST_KINDS or "&" in text or "<<" in text or "\t" in text:
         return None
-    lines = text.split("\n")
+    nested = _ITEMS_KEY.get(kind)
     skeleton: list[str] = []
-    items: list = []
+    items: list[tuple[int, str]] = []
     last = None  # the last line of the skeleton with content
-    i, n = 0, len(lines)
-    while i < n:
-        m = _ITEM_START.match(lines[i])
-        if m is None:
-            skeleton.append(lines[i])
-            stripped = lines[i].strip()
-            if stripped and not stripped.startswith("#"):
-                last = lines[i]
-            i += 1
-            continue
+    pos = 0
+    for m in _ITEM.finditer(text):
+        segment = text[pos:m.start()]
+        skeleton.append(segment)
+        last = _last_content_line(segment) or last
         k = len(m.group(1))
-        if kind in _ITEMS_KEY:
-            if last is None or not _ITEMS_KEY[kind].fullmatch(last) or len(last) - len(last.lstrip(" -")) > k:
+        if nested is not None:
+            if last is None or not nested.fullmatch(last) or len(last) - len(last.lstrip(" -")) > k:
                 return None
         elif k != 0 or last is not None:
             return None
-        j = i + 1
-        while j < n and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip(" ")) > k):
-            j += 1
-        chunk = "\n".join(line[k:] for line in lines[i:j])
-        item = memo.get((kind, chunk))
-        if item is None:
-            doc = load_yaml(chunk, rel, Problems())
-            item = doc[0] if isinstance(doc, list) and len(doc) == 1 and isinstance(doc[0], dict) else False
-            memo[(kind, chunk)] = item
-        if item is False:
-            return None
-        items.append(item)
-        i = j
-    rest = "\n".join(skeleton)
+        # without the blank lines at its end: appending an item does not make the last one new
+        # (every fact is whitespace-folded, see _s, so they never matter)
+        items.append((k, m.group().rstrip()))
+        pos = m.end() + 1  # the skeleton goes on after the item's last line break
+    skeleton.append(text[pos:])
+    rest = "".join(skeleton)
     doc = memo.get((kind, rest))
     if doc is None:
         problems = Problems()
         doc = load_yaml(rest, rel, problems)
         doc = False if problems.all() else doc
         memo[(kind, rest)] = doc
-    if doc is False or (kind in _LIST_KINDS and doc is not None) or (kind in _ITEMS_KEY and not isinstance(doc, dict)):
+    if doc is False or (kind in _LIST_KINDS and doc is not None) or (nested is not None and not isinstance(doc, dict)):
         return None
-    out = facts_of(kind, stem, doc) if kind in _ITEMS_KEY else {}
+    out = facts_of(kind, stem, doc) if nested is not None else {}
     unit = _s(doc.get("unit")) if kind == "series" else ""
-    for item in items:
-        _add_item(out, kind, item, stem, unit)
+    for k, raw in items:
+        mkey = (kind, stem, unit, k, raw)
+        found = memo.get(mkey)
+        if found is None:
+            chunk = "\n".join(line[k:] for line in raw.split("\n")) if k else raw
+            parsed = load_yaml(chunk, rel, Problems())
+            if isinstance(parsed, list) and len(parsed) == 1 and isinstance(parsed[0], dict):
+                one: dict[str, dict] = {}
+                _add_item(one, kind, parsed[0], stem, unit)
+                found = next(iter(one.items()), ())  # () for an item without an id
+            else:
+                found = _NOT_AN_ITEM
+            memo[mkey] = found
+        if found is _NOT_AN_ITEM:
+            return None
+        if found:
+            out.setdefault(found[0], found[1])
     return out
 
 
@@ -507,6 +523,10 @@ def diff_item(key: str, old: dict | None, new: dict | None) -> list[Change]:
             out.append(ch("by", ", ".join(o) if isinstance(o, list) else o, ", ".join(n) if isinstance(n, list) else n, name))
         elif name in _TEXT_FIELDS:
             out.append(ch("text", o, n, name, wording=is_wording(o or "", n or "")))
+        elif name == "sections":
+            # the titles that group a topic's claims: the page's date moves, "Was ist neu" lists
+            # what changed in the claims (a new section comes with new claims)
+            out.append(ch("text", None, None, name, wording=True))
         elif name in ("known", "unclear", "sides"):
             wording = len(o) == len(n) and all(is_wording(a, b) for a, b in zip(o, n))
             out.append(ch("text", None, None, name, wording=wording))
@@ -556,43 +576,76 @@ class _State:
         return out
 
 
+class _View:
+    """state.view(), kept up to date file by file: a commit changes a file or two, so only the
+    keys of those are looked at again."""
+
+    def __init__(self, state: _State):
+        self.state = state
+        self.facts = state.view()
+        self.owners: dict[str, list[str]] = {}  # key -> the files that have it, in path order
+        for path in sorted(state.files):
+            for key in state.files[path]:
+                self.owners.setdefault(key, []).append(path)
+
+    def set_file(self, rel: str, facts: dict[str, dict] | None) -> dict[str, dict | None]:
+        """Put a file's new facts (None: the file is gone) into the state. Returns the keys
+        whose facts in that file differ from before (the only ones whose view may change), each
+        with its view before."""
+        old = self.state.files.get(rel, {})
+        new = facts if facts is not None else {}
+        changed = [k for k in old if k not in new or new[k] is not old[k] and new[k] != old[k]]
+        changed += [k for k in new if k not in old]
+        was = {k: self.facts.get(k) for k in changed}
+        if facts is None:
+            self.state.files.pop(rel, None)
+        else:
+            self.state.files[rel] = facts
+        for key in old.keys() - new.keys():
+            self.owners[key].remove(rel)
+        for key in new.keys() - old.keys():
+            paths = self.owners.setdefault(key, [])
+            paths.append(rel)
+            paths.sort()
+        for key in changed:
+            paths = self.owners.get(key)
+            if paths:
+                self.facts[key] = self.state.files[paths[0]][key]
+            else:
+                self.facts.pop(key, None)
+                self.owners.pop(key, None)
+        return was
+
+
 def _apply(root: Path, content_dir: str, prefix: str, state: _State, log, notices: list[str]) -> list[Commit]:
     """Run through the commits in order, updating state; return those with changes."""
     base = f"{prefix}{content_dir.strip('/')}/"
-    needed = sorted({blob for *_, files in log for path, blob in files if blob and path.startswith(base)
-                     and kind_of(path[len(base):])})
-    blobs = _blobs(root, needed)
-    parsed = _parse_all(content_dir, [(blob, path[len(base):]) for *_, files in log for path, blob in files
-                                      if blob and path.startswith(base) and kind_of(path[len(base):])], blobs)
-    view = state.view()
+    wanted = [(blob, path[len(base):]) for *_, files in log for path, blob in files
+              if blob and path.startswith(base) and kind_of(path[len(base):])]
+    blobs = _blobs(root, sorted({blob for blob, _ in wanted}))
+    parsed = _parse_all(content_dir, wanted, blobs)
+    view = _View(state)
     commits: list[Commit] = []
     for sha, ct, iso, trailer_text, files in log:
-        touched: set[str] = set()
+        before: dict[str, dict | None] = {}
         for path, blob in files:
             if not path.startswith(base):
                 continue
             rel = path[len(base):]
-            kind = kind_of(rel)
-            if kind is None:
+            if kind_of(rel) is None:
                 continue
-            touched.update(state.files.get(rel, {}))
-            if not blob:
-                state.files.pop(rel, None)
-                continue
-            facts = parsed[(blob, rel)]
-            if facts is None:
+            facts = parsed[(blob, rel)] if blob else None
+            if blob and facts is None:
                 continue  # unreadable at this commit: keep what it said before
-            state.files[rel] = facts
-            touched.update(facts)
-        if not touched:
+            for key, was in view.set_file(rel, facts).items():
+                before.setdefault(key, was)
+        if not before:
             continue
-        new_view = state.view()
         changes = []
-        for key in sorted(touched):
-            o, n = view.get(key), new_view.get(key)
+        for key in sorted(before):
+            o, n = before[key], view.facts.get(key)
             if o != n:
                 changes += diff_item(key, o, n)
-        view = new_view
         if not changes:
             continue
         t = parse_trailers(trailer_text, sha, notices)
@@ -754,6 +807,16 @@ CORRECTIONS_PAGE = "korrekturen.md"
 FEED_PATH = "was-ist-neu.xml"
 
 
+def archive_path(year: int) -> str:
+    """The page of the entries of one year that "Was ist neu" no longer shows."""
+    return f"{CHANGES_PAGE.removesuffix('.md')}/{year}.md"
+
+
+def is_changes_page(path: str) -> bool:
+    """"Was ist neu" or one of its archive pages."""
+    return path == CHANGES_PAGE or path.startswith(CHANGES_PAGE.removesuffix(".md") + "/")
+
+
 @dataclass
 class Input:
     """What the renderer needs: the history (None without one), the date pages show without
@@ -798,6 +861,8 @@ class View:
         self._page_corr: dict[str, list[tuple[Commit, list[Change]]]] | None = None
         self._macros = None
         self._claim_lines: dict[tuple[str, int], Markup] = {}
+        self._archive: dict[int, list[Commit]] | None = None
+        self._entry_page: dict[str, str] | None = None
         self._heads: dict[tuple, str] = {}
         if self.h is not None:
             self._walk(self.h)
@@ -923,6 +988,8 @@ class View:
             entries = self.h.entries() if self.h else []
             if entries:
                 pages[CHANGES_PAGE] = entries[0].day
+            for year, commits in self.archive().items():
+                pages[archive_path(year)] = commits[0].day
             corr = self.h.corrections() if self.h else []
             if corr:
                 pages[CORRECTIONS_PAGE] = corr[0].day
@@ -947,6 +1014,12 @@ class View:
                 items.sort(key=lambda x: (x[0].time, x[0].sha), reverse=True)
             self._page_corr = out
         return self._page_corr.get(path, [])
+
+    def modified(self, path: str) -> str | None:
+        """The page's "Zuletzt aktualisiert" date for its linked data (dateModified), so that
+        both say the same; None without a history (the dossier's date stays)."""
+        day = self.page_date(path) if self.h is not None else None
+        return day.isoformat() if day is not None else None
 
     def page_head(self, path: str) -> Markup:
         """The "Zuletzt aktualisiert" line and the page's corrections, under its title
@@ -1104,9 +1177,28 @@ class View:
     def correction_list(self) -> list[Commit]:
         return self.h.corrections() if self.h else []
 
-    def days(self) -> list[tuple[dt.date, list[Commit]]]:
+    def archive(self) -> dict[int, list[Commit]]:
+        """The entries older than the newest CHANGES_MAX, by year (newest year first)."""
+        if self._archive is None:
+            self._archive = {}
+            for c in self.entries()[CHANGES_MAX:]:
+                self._archive.setdefault(c.day.year, []).append(c)
+        return self._archive
+
+    def changes_page_of(self, c: Commit) -> str:
+        """The page that lists this commit's entry: "Was ist neu" or its year's archive."""
+        if self._entry_page is None:
+            self._entry_page = {x.sha: archive_path(year) for year, commits in self.archive().items() for x in commits}
+        return self._entry_page.get(c.sha, CHANGES_PAGE)
+
+    @staticmethod
+    def archive_page(year: int) -> str:
+        return archive_path(year)
+
+    def days(self, year: int | None = None) -> list[tuple[dt.date, list[Commit]]]:
+        """The entries of "Was ist neu" (year None) or of a year's archive, by day."""
         out: list[tuple[dt.date, list[Commit]]] = []
-        for c in self.entries():
+        for c in self.entries()[:CHANGES_MAX] if year is None else self.archive().get(year, []):
             if out and out[-1][0] == c.day:
                 out[-1][1].append(c)
             else:
@@ -1117,7 +1209,8 @@ class View:
     def jobs(self) -> list[tuple[str, str, dict]]:
         if self.h is None:
             return []
-        return [("changes.html.j2", CHANGES_PAGE, {}), ("corrections.html.j2", CORRECTIONS_PAGE, {})]
+        return [("changes.html.j2", CHANGES_PAGE, {"year": None}), ("corrections.html.j2", CORRECTIONS_PAGE, {}),
+                *(("changes.html.j2", archive_path(year), {"year": year}) for year in self.archive())]
 
     def feed(self) -> bytes | None:
         if self.h is None:
@@ -1139,7 +1232,8 @@ class View:
             content = str(module.change_block("index.md", c)).strip()
             if base:
                 content = _absolute_links(content, base)
-            items.append((c, title, f"{changes_url}#{self.anchor(c)}", content))
+            link = base + page_url(self.changes_page_of(c), self.r.o.use_directory_urls)
+            items.append((c, title, f"{link}#{self.anchor(c)}", content))
         entries = self.entries()
         updated = entries[0].iso if entries else (self.h.commits[-1].iso if self.h.commits else "1970-01-01T00:00:00Z")
         name = inp.site_name or (self.d.meta.title if self.d.meta else "Dossier")

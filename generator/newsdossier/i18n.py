@@ -59,6 +59,7 @@ class Catalog:
         self.months = [format_date(dt.date(2000, m, 1), "MMMM", locale=lang) for m in range(1, 13)]
         self.group = get_group_symbol(lang)
         self.decimal = get_decimal_symbol(lang)
+        self._sections: dict[str, dict] = {}
 
     def t(self, key: str, **kw) -> str:
         """The message ``key`` with its placeholders filled in."""
@@ -99,8 +100,11 @@ class Catalog:
 
     def section(self, prefix: str) -> dict:
         """``{'bestaetigt': 'Bestätigt', …}`` for the keys under ``prefix``."""
-        p = prefix + "."
-        return {k[len(p):]: v for k, v in self.messages.items() if k.startswith(p)}
+        found = self._sections.get(prefix)
+        if found is None:
+            p = prefix + "."
+            found = self._sections[prefix] = {k[len(p):]: v for k, v in self.messages.items() if k.startswith(p)}
+        return dict(found)  # the caller's own copy
 
     def number(self, value) -> str:
         """A number as the language writes it: 12.000 / 12,000; 3,5 / 3.5 (all digits kept)."""

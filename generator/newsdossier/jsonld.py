@@ -1,5 +1,8 @@
 """Linked data for each page (schema.org JSON-LD): the articles a page cites and the date the
-dossier was last modified. Each page's meta carries it; theme/main.html prints it. Everything is derived from the content, so two builds are byte-identical."""
+page was last modified (with a history: the page's own "Zuletzt aktualisiert" date,
+history.View.modified; without one: the dossier's newest source). Each page's meta carries it;
+theme/main.html prints it. Everything is derived from the content and its git history, so two
+builds are byte-identical."""
 
 from __future__ import annotations
 

@@ -186,6 +186,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.generated = set(self.result.pages)
         self.unsearched = set() if self.preview.failed else search_excluded(
             self.result.pages, len(self.result.dossier.sources), self.speed.thresholds)
+        # "Was ist neu" repeats the texts of the items it lists, every version of them: in the
+        # search it would answer nearly every query a second time (the corrections page stays)
+        self.unsearched |= {uri for uri in self.result.pages if history.is_changes_page(uri)}
         pages = self.pages = self.result.pages
         self.feed = history.FEED_PATH in self.result.assets
         reused = self._plan_reuse(config, pages) if self.command == "serve" else {}

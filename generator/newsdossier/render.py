@@ -688,7 +688,8 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         title = toc.title or ""
         # page_kind (the template's name) and linked data for theme/main.html (JSON-LD)
         cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
-        meta = {"title": title, "page_kind": template.split(".", 1)[0], **jsonld.linked_data(d, cited, mod, works)}
+        meta = {"title": title, "page_kind": template.split(".", 1)[0],
+                **jsonld.linked_data(d, cited, r.h.modified(path) or mod, works)}
         return Page(path, title, meta, toc.items(), body)
 
     if parallel is None:
