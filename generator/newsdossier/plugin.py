@@ -9,7 +9,8 @@
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
   build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown.
 * The pages are data (page.Page: title, meta, table of contents, body HTML): MkDocs gets them
-  without Markdown (on_files, on_pre_page, on_page_markdown).
+  without Markdown - an empty file (on_files), the meta data (on_page_markdown), the body and
+  table of contents (on_page_content, or on_page_context for pages kept out of search).
 * Under ``mkdocs serve`` only the pages whose output can have changed are rebuilt: incremental.
 """
 
