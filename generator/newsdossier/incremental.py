@@ -1,17 +1,17 @@
 """Incremental preview: after a save under 'mkdocs serve', MkDocs rebuilds only the pages whose
 output can have changed; every other page keeps the file of the previous build.
 
-A page's built HTML is a function of its generated text (front matter and body) and of what
+A page's built HTML is a function of its generated page (title, meta, toc, body) and of what
 every page shares: the navigation with the titles of the pages in it, the configuration
 (mkdocs.yml, the dossier's identity, the theme and its overrides), the build date and the set
-of pages. ``PageCache`` keeps, per page of the last build, the hash of its text and what MkDocs
+of pages. ``PageCache`` keeps, per page of the last build, the hash of its page and what MkDocs
 made of it that other steps still read (title, table of contents, anchors, meta data, its
 search index entries), and one key for all the shared parts. On the next build:
 
 * shared key changed (a navigation title, the configuration, a template, a page added or
   removed...): every page is built, as before;
-* else a page whose text hash is unchanged is *reused*: the plugin restores the saved state
-  instead of converting its Markdown, lets MkDocs render it with a one-line template
+* else a page whose hash is unchanged is *reused*: the plugin restores the saved state
+  instead of rendering it, lets MkDocs render it with a one-line template
   (``dossier-reused.html``), gives Material's search index the saved entries, and after the
   build moves the previous output file back in place of that placeholder.
 
@@ -41,10 +41,6 @@ STASH = ".dossier-previous"
 #: where the last good build's files wait while the preview shows problem pages, so that the
 #: save that fixes the content rebuilds only what changed since that build
 GOOD = ".dossier-good"
-
-
-def text_hash(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass
@@ -106,11 +102,12 @@ class PageCache:
 
     # --- on_files -----------------------------------------------------------------------
 
-    def plan(self, key: bytes, texts: dict[str, str], failed: bool = False) -> None:
-        """Decide which pages are reused: same shared key, same text, previous file there.
+    def plan(self, key: bytes, digests: dict[str, bytes], failed: bool = False) -> None:
+        """Decide which pages are reused: same shared key, same page (``digests``: its hash,
+        page.Page.digest), previous file there.
         ``failed``: this build shows problem pages. The first such build after a good one
         keeps that good build aside (GOOD); the next good build starts from it."""
-        self.digests = {uri: text_hash(t) for uri, t in texts.items()}
+        self.digests = dict(digests)
         self.reused, self.searched = {}, {}
         prev_key, prev_pages, self.source = self.key, self.pages, self.stash
         if not failed and self.good is not None and self.site_dir is not None:
