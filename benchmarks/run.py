@@ -9,8 +9,9 @@ For each size a synthetic dossier (benchmarks/corpus.py) is written into a tempo
 * core   - load, validate, index, render to the page mapping (core.build), in a fresh process,
            imports excluded;
 * build  - the whole 'mkdocs build' of the project as a user runs it (process start to end);
-* plain  - 'mkdocs build' of the same page tree exported as Markdown (dossier plugin off, same
-           theme, navigation and search), i.e. what MkDocs itself costs for these pages;
+* plain  - 'mkdocs build' of the same page tree exported as Markdown files (each page's body
+           HTML under a front matter with its title: page.Page.as_markdown; dossier plugin off,
+           same theme, navigation and search), i.e. what MkDocs itself costs for these pages;
 * peak   - the peak resident memory of the build process (ru_maxrss of that child);
 * preview - on the real dossier: the rebuild 'mkdocs serve' does after one YAML edit;
 * serve  - for the --serve-sizes: end to end against a running 'mkdocs serve' of the synthetic
@@ -130,9 +131,9 @@ def worker(args: list[str]) -> int:
         proj, out = Path(args[1]), Path(args[2])
         result = core.build(proj)
         assert result.ok, [p.format() for p in result.errors]
-        for uri, text in result.pages.items():
+        for uri, page in result.pages.items():
             (out / uri).parent.mkdir(parents=True, exist_ok=True)
-            (out / uri).write_text(text, encoding="utf-8")
+            (out / uri).write_text(page.as_markdown(), encoding="utf-8")
         for uri, data in result.assets.items():
             (out / uri).parent.mkdir(parents=True, exist_ok=True)
             (out / uri).write_bytes(data)
@@ -229,13 +230,14 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
         pages = res["pages"]
     row["core_s"], row["core_runs"] = median(core_t), core_t
     log(f"  n={n}: core {row['core_s']:.2f} s  {['%.2f' % t for t in core_t]}")
-    build_t, peaks = [], []
+    build_t, peaks, build_cpu = [], [], []
     for i in range(runs):
         site = work / f"site-{n}-{i}"
         r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d", str(site)])
         if r["rc"] != 0:
             raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
         build_t.append(r["seconds"])
+        build_cpu.append(r["cpu"])
         peaks.append(r["peak_mib"])
         if i == 0:
             row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
@@ -243,8 +245,9 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
             row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
             row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
         shutil.rmtree(site, ignore_errors=True)
-    row.update(build_s=median(build_t), build_runs=build_t, peak_mib=max(peaks), pages=pages)
-    log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  peak {row['peak_mib']:.0f} MiB")
+    row.update(build_s=median(build_t), build_runs=build_t, build_cpu_s=median(build_cpu), peak_mib=max(peaks), pages=pages)
+    log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  (CPU {row['build_cpu_s']:.2f} s)"
+        f"  peak {row['peak_mib']:.0f} MiB")
     row["plain_s"], row["plain_runs"], row["plain_timeout"] = None, [], False
     if plain:
         plain_proj = make_plain_project(proj, work / f"plain-{n}")
@@ -260,10 +263,12 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
             if r["rc"] != 0:
                 raise SystemExit(f"plain mkdocs build failed:\n{r['err'][-3000:]}")
             row["plain_runs"].append(r["seconds"])
+            row.setdefault("plain_cpu_runs", []).append(r["cpu"])
             row["plain_peak_mib"] = max(row.get("plain_peak_mib", 0), r["peak_mib"])
         row["plain_s"] = median(row["plain_runs"])
         if row["plain_s"] is not None:
-            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}")
+            row["plain_cpu_s"] = median(row.get("plain_cpu_runs", []))
+            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}  (CPU {row['plain_cpu_s']:.2f} s)")
         shutil.rmtree(plain_proj, ignore_errors=True)
     if serve_runs:
         from serve import measure

@@ -119,9 +119,17 @@ def test_templates_can_be_overridden_by_the_theme(tmp_path):
     proj = make_project(tmp_path)
     override = proj / "site_theme" / "dossier"
     override.mkdir()
-    (override / "glossary.md.j2").write_text("---\ntitle: Begriffe\n---\n\n# Begriffe\n\n<p>eigene Vorlage</p>\n", encoding="utf-8")
+    (override / "glossary.html.j2").write_text('{% extends "_page.html.j2" %}\n{% set title = "Begriffe" %}\n'
+                                                '{% block content %}<p>eigene Vorlage</p>{% endblock %}\n', encoding="utf-8")
+    # one block of a built-in page replaced, the rest (and super()) kept
+    (override / "topic.html.j2").write_text('{% extends "builtin/topic.html.j2" %}\n{% block title %}'
+                                             '<p class="kicker">Thema</p>{{ super() }}{% endblock %}\n', encoding="utf-8")
     site = build_project(proj)
-    assert "eigene Vorlage" in (site / "glossar/index.html").read_text(encoding="utf-8")
+    glossary = (site / "glossar/index.html").read_text(encoding="utf-8")
+    assert "eigene Vorlage" in glossary and "<title>Begriffe – " in glossary
+    topic = next((site / "themen").glob("*/index.html")).read_text(encoding="utf-8")
+    assert re.search(r'<p class="kicker">Thema</p>\s*<h1 id="[^"]+">', topic)
+    assert 'class="dossier-claims"' in topic  # the built-in content block
 
 
 # --- a complete dossier (synthetic: every kind of content, several articles) ---------------
@@ -224,12 +232,12 @@ def test_a_template_added_between_two_rebuilds_is_used(tmp_path):
     proj = make_project(tmp_path)
     override = proj / "site_theme" / "dossier"
     override.mkdir()
-    (override / "unused.md.j2").write_text("x", encoding="utf-8")
+    (override / "unused.html.j2").write_text("x", encoding="utf-8")
     opts = Options(template_dirs=[override])
     first = core.build(proj, options=opts).pages["glossar.md"]
-    (override / "glossary.md.j2").write_text("---\ntitle: Begriffe\n---\n\n# Begriffe\n", encoding="utf-8")
+    (override / "glossary.html.j2").write_text("<p>eigene Vorlage</p>\n", encoding="utf-8")
     second = core.build(proj, options=opts).pages["glossar.md"]
-    assert "\n# Begriffe\n" not in first and second.endswith("\n# Begriffe\n")
+    assert "eigene Vorlage" not in first.body_html and second.body_html == "<p>eigene Vorlage</p>\n"
 
 
 def test_rendering_keeps_no_dossier_alive(tmp_path):

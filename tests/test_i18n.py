@@ -246,6 +246,12 @@ def english_site(tmp_path_factory) -> Path:
     return build_project(proj)
 
 
+def test_english_dossier_has_no_broken_link_or_anchor(english_site):
+    from htmlcheck import broken_links
+
+    assert broken_links(english_site) == []
+
+
 def test_english_dossier_has_english_urls(english_site):
     pages = {p.relative_to(english_site).parent.as_posix() for p in english_site.rglob("index.html")}
     assert {"topics/harvest", "sources/record-harvest", "actors/sample", "chronology", "figures",

@@ -42,7 +42,7 @@ def test_a_real_install_builds_a_new_dossier_outside_the_repository(tmp_path):
     where = _run([python, "-c", "import newsdossier; print(newsdossier.__file__)"]).stdout.strip()
     package = Path(where).parent
     assert package.is_relative_to(venv) and not (package.parent / "__editable__.newsdossier-0.1.0.pth").exists()
-    for rel in ("theme/main.html", "theme/assets/dossier.css", "theme/assets/dossier.js", "templates/home.md.j2", "locales/en.yaml"):
+    for rel in ("theme/main.html", "theme/assets/dossier.css", "theme/assets/dossier.js", "templates/home.html.j2", "locales/en.yaml"):
         assert (package / rel).is_file(), rel
 
     # a newsroom elsewhere: the installed command scaffolds, checks and builds

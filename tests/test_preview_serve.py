@@ -190,7 +190,7 @@ def test_without_strict_a_warning_leaves_the_preview_pages_as_they_are(tmp_path,
 
 def _broken_override(proj: Path, text: str) -> Path:
     (proj / "site_theme" / "dossier").mkdir(parents=True, exist_ok=True)
-    (proj / "site_theme" / "dossier" / "method.md.j2").write_text(text, encoding="utf-8")
+    (proj / "site_theme" / "dossier" / "method.html.j2").write_text(text, encoding="utf-8")
     return proj
 
 
@@ -199,14 +199,14 @@ def test_a_broken_page_template_is_a_problem_in_the_preview(tmp_path):
 
     site = build_project(_broken_override(make_project(tmp_path), "# Methode\n\n{{ no_such }}\n"), command="serve")
     [item] = _panel_items((site / "themen" / "ernte" / "index.html").read_text(encoding="utf-8"))
-    assert '<code class="dossier-problem__pos">site_theme/dossier/method.md.j2:3:1</code>' in item
+    assert '<code class="dossier-problem__pos">site_theme/dossier/method.html.j2:3:1</code>' in item
     assert "template error: &#39;no_such&#39; is undefined" in item
 
 
 @pytest.mark.expect_warnings
 @pytest.mark.parametrize("text, expected", [
-    ("# Methode\n\n{{ no_such }}\n", "site_theme/dossier/method.md.j2:3:1: error: template error: 'no_such' is undefined"),
-    ("# Methode\n{% if %}\n", "site_theme/dossier/method.md.j2:2:1: error: template error: Expected an expression"),
+    ("# Methode\n\n{{ no_such }}\n", "site_theme/dossier/method.html.j2:3:1: error: template error: 'no_such' is undefined"),
+    ("# Methode\n{% if %}\n", "site_theme/dossier/method.html.j2:2:1: error: template error: Expected an expression"),
 ], ids=["undefined", "syntax"])
 def test_mkdocs_build_names_the_line_of_a_broken_page_template(tmp_path, no_unexpected_warnings, text, expected):
     from conftest import build_project

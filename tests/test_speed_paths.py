@@ -118,30 +118,52 @@ def _site_files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.expect_warnings
+def test_the_removed_fast_html_option_says_so_and_still_builds(tmp_path, no_unexpected_warnings):
+    """fast_html took the Markdown pages past MkDocs' parsers; the pages are HTML now. A
+    mkdocs.yml that still sets it builds (without --strict) and is told to drop the line."""
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
+
+    proj = set_plugin_options(make_project(tmp_path, "mini"), fast_html=True)
+    site = build_project(proj, strict=False)
+    assert (site / "index.html").is_file()
+    messages = [r.getMessage() for r in no_unexpected_warnings.records]
+    assert any("'fast_html' was removed" in m and "delete it from mkdocs.yml" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_link_lists_made_once_per_place_are_the_lists_made_each_time(corpus_root, monkeypatch, directory_urls):
+    """Renderer.links renders a link list once per list and place (the depth of the page's URL,
+    inside the linked pages' folder or not, the page itself for a link to itself): every page
+    is the same as with each list rendered where it is used."""
+    from markupsafe import Markup
+
+    from newsdossier import index, load, render
+
+    d, _ = load.load(corpus_root, "content", "seeds")
+    ix = index.Index.build(d)
+    opts = render.Options(use_directory_urls=directory_urls)
+    memo = render.render(d, ix, opts, parallel=False)
+    monkeypatch.setattr(render.Renderer, "links", lambda self, here, kind, macro, ids: Markup(macro(here, ids)))
+    each = render.render(d, ix, opts, parallel=False)
+    assert memo.keys() == each.keys()
+    assert [k for k in memo if memo[k].body_html != each[k].body_html] == []
+    assert any('href="./"' in p.body_html or 'href="../' in p.body_html for p in memo.values())
+
+
 @pytest.mark.parametrize("fixture", ["mini", "corpus"])
-def test_raw_html_past_markdown_gives_the_same_site(tmp_path, fixture):
-    """The plugin's fast path for raw HTML blocks (fast_html) changes no byte of the site."""
+def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
+    """Pages that stay out of the search index get their HTML only when MkDocs writes them
+    (plugin.on_page_context): every page is the same as when MkDocs holds all of them."""
     from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
     sites = {}
-    for fast in (True, False):
-        (tmp_path / str(fast)).mkdir()
-        proj = set_plugin_options(make_project(tmp_path / str(fast), fixture), fast_html=fast)
-        sites[fast] = _site_files(build_project(proj))
-    assert sites[True].keys() == sites[False].keys()
-    different = [k for k in sites[True] if sites[True][k] != sites[False][k]]
-    assert not different
-
-
-def test_protect_html_leaves_unusual_blocks_to_markdown():
-    from newsdossier.passthrough import protect_html
-
-    text = ("# T\n\n<p class=\"a\">x</p>\n\n<ul>\n<li id=\"a\">1 <ul><li>2</li></ul></li>\n</ul>\n\n"
-            "<p>a</p><p>b</p>\n\ntext <b>x</b>\n<div>\nno blank after</div>\ntext\n\n<div>\n\n</div>\n")
-    out, blocks = protect_html(text)
-    assert blocks == ['<p class="a">x</p>', '<ul>\n<li id="a">1 <ul><li>2</li></ul></li>\n</ul>']  # not the <div>s
-    assert out.startswith("# T\n\n<!--dossier-raw-0-->\n\n<!--dossier-raw-1-->\n\n<p>a</p><p>b</p>\n")
-    assert protect_html("```\n\n<p>x</p>\n\n```\n") == ("```\n\n<p>x</p>\n\n```\n", [])
+    for limit in (0, 10_000):  # 0: the source and actor pages and the chronology are unsearched
+        (tmp_path / str(limit)).mkdir()
+        proj = set_plugin_options(make_project(tmp_path / str(limit), fixture), search_all_max_sources=limit)
+        sites[limit] = {k: v for k, v in _site_files(build_project(proj)).items() if k.endswith(".html")}
+    assert sites[0].keys() == sites[10_000].keys() and "chronologie/index.html" in sites[0]
+    assert [k for k in sites[0] if sites[0][k] != sites[10_000][k]] == []
 
 
 def test_large_dossiers_keep_topics_out_of_the_navigation():
@@ -282,39 +304,6 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch, corpus_root):
     assert len(calls) == 1 and calls[0] >= 10
 
 
-@pytest.mark.parametrize("front", [
-    'title: "Thema"\npage_kind: topic\n',
-    'title: "A \\"b\\" \\\\ c\\td"\ndossier_cited: [{"@type": "NewsArticle", "headline": "Ä – „x“ # y: z"}]\n',
-    'dossier_cited: []\ndossier_modified: "2024-10-18"\n',
-    'page_kind: yes\n',                      # YAML 1.1 boolean
-    'page_kind: null\n',
-    'n: 12\n',                               # a number
-    'x: [1.5e3]\n',
-    'title: "a\u2028b"\n',                   # a line break for YAML inside quotes
-    'title: "a\x85b"\n',
-    'search:\n  exclude: true\n',            # more than one line per key
-    'title: {"k": null}\n',
-    'title: "x"\ntitle: "y"\n',               # duplicate key: the last wins in both
-])
-@pytest.mark.parametrize("rest", ["# Titel\n\nText\n", "\n\n# Titel\n", "Key: value\n\n# Titel\n", "---\na: 1\n---\n"])
-def test_front_matter_fast_path_reads_what_mkdocs_reads(front, rest):
-    from mkdocs.utils import meta
-
-    from newsdossier.passthrough import split_front_matter
-
-    text = f"---\n{front}---\n{rest}"
-    split = split_front_matter(text)
-    if split is not None:  # else MkDocs reads the page itself
-        assert split == meta.get_data(text)
-
-
-def test_front_matter_fast_path_takes_the_generated_kind():
-    from newsdossier.passthrough import split_front_matter
-
-    text = '---\ntitle: "Ä"\npage_kind: topic\ndossier_cited: [{"@type": "NewsArticle"}]\n---\n\n# Ä\n'
-    assert split_front_matter(text) == ("# Ä\n", {"title": "Ä", "page_kind": "topic", "dossier_cited": [{"@type": "NewsArticle"}]})
-
-
 def test_extra_tasks_run_alongside_the_pages(corpus_root):
     from newsdossier import index, load, render
 
@@ -324,44 +313,6 @@ def test_extra_tasks_run_alongside_the_pages(corpus_root):
         pages, extra = render.render_with(d, ix, render.Options(), {"a": lambda: b"A", "b": lambda: 2}, parallel)
         assert pages == render.render(d, ix, render.Options(), parallel=False)
         assert extra == {"a": b"A", "b": 2}
-
-
-def _link_to_claims(proj: Path, anchors: list[str]) -> None:
-    """A method page (theme override of its template) with Markdown links into a topic page."""
-    src = (ROOT / "generator" / "newsdossier" / "templates" / "method.md.j2").read_text(encoding="utf-8")
-    links = "\n\n" + "\n\n".join(f"[Aussage](themen/ernte.md#{a})" for a in anchors) + "\n"
-    (proj / "site_theme" / "dossier").mkdir(parents=True, exist_ok=True)
-    (proj / "site_theme" / "dossier" / "method.md.j2").write_text(src + links, encoding="utf-8")
-
-
-def test_anchors_inside_raw_blocks_still_satisfy_anchor_validation(tmp_path):
-    from conftest import build_project, make_project  # noqa: E402
-
-    proj = make_project(tmp_path, "mini")
-    _link_to_claims(proj, ["ernte-gemeinde", "ernte-verband"])  # ids inside raw HTML blocks
-    site = build_project(proj)  # strict: an unknown anchor would be a warning
-    assert 'href="../themen/ernte/#ernte-gemeinde"' in (site / "methode" / "index.html").read_text(encoding="utf-8")
-
-
-@pytest.mark.expect_warnings
-def test_unknown_anchors_into_generated_pages_are_still_reported(tmp_path, no_unexpected_warnings):
-    from conftest import build_project, make_project  # noqa: E402
-
-    proj = make_project(tmp_path, "mini")
-    _link_to_claims(proj, ["ernte-gemeinde", "gibt-es-nicht"])
-    build_project(proj, strict=False)
-    messages = [r.getMessage() for r in no_unexpected_warnings.records]
-    assert any("gibt-es-nicht" in m for m in messages) and not any("ernte-gemeinde" in m for m in messages), messages
-
-
-def test_restore_html_returns_where_the_blocks_stand():
-    from newsdossier.passthrough import anchor_ids, restore_html
-
-    blocks = ['<p id="a">x</p>', '<ul>\n<li id="b&amp;c">y</li>\n</ul>']
-    text, spans = restore_html('<h1 id="t">T</h1>\n<!--dossier-raw-0-->\n<p>m</p>\n<!--dossier-raw-1-->\n', blocks)
-    assert text == f'<h1 id="t">T</h1>\n{blocks[0]}\n<p>m</p>\n{blocks[1]}\n'
-    assert [text[a:b] for a, b in spans] == blocks
-    assert anchor_ids(text, spans) == {"a", "b&c"}
 
 
 @pytest.mark.parametrize("fixture", ["mini", "corpus"])

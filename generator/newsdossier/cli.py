@@ -62,7 +62,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_export(args) -> int:
-    """Write the generated page tree as plain Markdown files (for other renderers)."""
+    """Write the generated page tree as Markdown files (for other renderers): each page's
+    title and kind as front matter, its body HTML below (page.Page.as_markdown)."""
     if not Path(args.root).is_dir():
         print(f"{args.root}: no such folder", file=sys.stderr)
         return EXIT_USAGE
@@ -76,10 +77,10 @@ def cmd_export(args) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        for uri, text in result.pages.items():
+        for uri, page in result.pages.items():
             path = out / uri
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path.write_text(page.as_markdown(), encoding="utf-8")
         for uri, data in result.assets.items():
             path = out / uri
             path.parent.mkdir(parents=True, exist_ok=True)

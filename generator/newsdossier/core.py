@@ -1,4 +1,5 @@
-"""The pure core: (content/, seeds/) -> pages and assets. Knows nothing about MkDocs."""
+"""The pure core: (content/, seeds/) -> pages (page.Page: title, meta, table of contents, body
+HTML) and assets. Knows nothing about MkDocs."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from . import history, i18n
 from .index import Index
 from .load import load
 from .model import Dossier
+from .page import Page
 from .render import EXPORT_PATH, Options, csv_tasks, nav, render_with
 from .safety import check_page_sizes
 from .speed import Thresholds
@@ -27,7 +29,7 @@ from .rules import apply as apply_rules
 class Result:
     dossier: Dossier
     problems: list[Problem]
-    pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
     assets: dict[str, bytes] = field(default_factory=dict)
     nav: list = field(default_factory=list)
 

@@ -1015,37 +1015,33 @@ class View:
             self._page_corr = out
         return self._page_corr.get(path, [])
 
-    def decorate(self, path: str, text: str) -> str:
-        """The page with its "Zuletzt aktualisiert" line and its corrections under the title."""
+    def modified(self, path: str) -> str | None:
+        """The page's "Zuletzt aktualisiert" date for its linked data (dateModified), so that
+        both say the same; None without a history (the dossier's date stays)."""
+        day = self.page_date(path) if self.h is not None else None
+        return day.isoformat() if day is not None else None
+
+    def page_head(self, path: str) -> Markup:
+        """The "Zuletzt aktualisiert" line and the page's corrections, under its title
+        (_page.html.j2); empty without a history."""
         if self.inp is None:
-            return text
+            return Markup("")
         from .render import page_url
 
         day, corrections = self.page_date(path), self.page_corrections(path)
-        if self.h is not None and day is not None:  # the linked data says the same date as the page
-            from .jsonld import with_modified
-
-            text = with_modified(text, day.isoformat())
         # the same line for every page of one date and depth (links go to root pages)
         key = None if corrections or path == CHANGES_PAGE else (day, page_url(path, self.r.o.use_directory_urls).count("/"))
         block = self._heads.get(key) if key else None
         if block is None:
-            block = str(self.macros().page_head(path, day, corrections)).strip()
+            block = Markup(str(self.macros().page_head(path, day, corrections)).strip())
             if key:
                 self._heads[key] = block
-        if not block:
-            return text
-        at = text.find("\n# ")
-        if at < 0:
-            return text.rstrip("\n") + "\n\n" + block + "\n"
-        end = text.find("\n", at + 1)
-        end = len(text) if end < 0 else end
-        return text[:end] + "\n\n" + block + "\n" + text[end:]
+        return block
 
     def macros(self):
-        """The macros of _history.md.j2 (overridable like every template), with the renderer."""
+        """The macros of _history.html.j2 (overridable like every template), with the renderer."""
         if self._macros is None:
-            self._macros = self.r.env.get_template("_history.md.j2").make_module({"r": self.r, **self.r._words()})
+            self._macros = self.r.env.get_template("_history.html.j2").make_module({"r": self.r, **self.r._words()})
         return self._macros
 
     # --- claims ---------------------------------------------------------------------------
@@ -1213,8 +1209,8 @@ class View:
     def jobs(self) -> list[tuple[str, str, dict]]:
         if self.h is None:
             return []
-        return [("changes.md.j2", CHANGES_PAGE, {"year": None}), ("corrections.md.j2", CORRECTIONS_PAGE, {}),
-                *(("changes.md.j2", archive_path(year), {"year": year}) for year in self.archive())]
+        return [("changes.html.j2", CHANGES_PAGE, {"year": None}), ("corrections.html.j2", CORRECTIONS_PAGE, {}),
+                *(("changes.html.j2", archive_path(year), {"year": year}) for year in self.archive())]
 
     def feed(self) -> bytes | None:
         if self.h is None:

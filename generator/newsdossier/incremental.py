@@ -3,17 +3,17 @@
 MkDocs rebuilds only the pages whose output can have changed; every other page keeps the file
 of the previous build.
 
-A page's built HTML is a function of its generated text (front matter and body) and of what
+A page's built HTML is a function of its generated page (title, meta, toc, body) and of what
 every page shares: the navigation with the titles of the pages in it, the configuration
 (mkdocs.yml, the dossier's identity, the theme and its overrides), the build date and the set
-of pages. ``PageCache`` keeps, per page of the last build, the hash of its text and what MkDocs
+of pages. ``PageCache`` keeps, per page of the last build, the hash of its page and what MkDocs
 made of it that other steps still read (title, table of contents, anchors, meta data, its
 search index entries), and one key for all the shared parts. On the next build:
 
 * shared key changed (a navigation title, the configuration, a template, a page added or
   removed...): every page is built, as before;
-* else a page whose text hash is unchanged is *reused*: the plugin restores the saved state
-  instead of converting its Markdown, lets MkDocs render it with a one-line template
+* else a page whose hash is unchanged is *reused*: the plugin restores the saved state
+  instead of rendering it, lets MkDocs render it with a one-line template
   (``dossier-reused.html``) whose output the plugin drops (MkDocs writes no file for an empty
   page), gives Material's search index the saved entries, and after the build moves the
   previous output file back (a folder holding only reused files as a whole).
@@ -44,10 +44,6 @@ STASH = ".dossier-previous"
 #: where the last good build's files wait while the preview shows problem pages, so that the
 #: save that fixes the content rebuilds only what changed since that build
 GOOD = ".dossier-good"
-
-
-def text_hash(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass
@@ -83,8 +79,21 @@ class PageCache:
     #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
     source: Path | None = None
     keep_as_good: bool = False
-    #: id(page text) -> (text, hash): the texts of the last build (kept: no id is reused)
+    #: id(page) -> (page, its digest): the pages of the last build (kept: no id is reused)
     _hashed: dict = field(default_factory=dict)
+
+    def digests_of(self, pages: dict) -> dict[str, bytes]:
+        """page.Page.digest() of every page; a page the render cache reused is the same object
+        as last time: hashed once."""
+        known, self._hashed = self._hashed, {}
+        out = {}
+        for uri, p in pages.items():
+            hit = known.get(id(p))
+            if hit is None or hit[0] is not p:
+                hit = (p, p.digest())
+            self._hashed[id(p)] = hit
+            out[uri] = hit[1]
+        return out
 
     def forget(self) -> None:
         self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
@@ -111,19 +120,12 @@ class PageCache:
 
     # --- on_files -----------------------------------------------------------------------
 
-    def plan(self, key: bytes, texts: dict[str, str], failed: bool = False) -> None:
-        """Decide which pages are reused: same shared key, same text, previous file there.
+    def plan(self, key: bytes, digests: dict[str, bytes], failed: bool = False) -> None:
+        """Decide which pages are reused: same shared key, same page (``digests``: its hash,
+        page.Page.digest), previous file there.
         ``failed``: this build shows problem pages. The first such build after a good one
         keeps that good build aside (GOOD); the next good build starts from it."""
-        # a page text the render cache reused is the same object as last time: hashed once
-        self.digests = {}
-        known, self._hashed = self._hashed, {}
-        for uri, t in texts.items():
-            hit = known.get(id(t))
-            if hit is None or hit[0] is not t:
-                hit = (t, text_hash(t))
-            self._hashed[id(t)] = hit
-            self.digests[uri] = hit[1]
+        self.digests = dict(digests)
         self.reused, self.searched = {}, {}
         prev_key, prev_pages, self.source = self.key, self.pages, self.stash
         if not failed and self.good is not None and self.site_dir is not None:

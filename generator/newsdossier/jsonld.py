@@ -1,12 +1,10 @@
 """Linked data for each page (schema.org JSON-LD): the articles a page cites and the date the
-page was last modified (with a history: the page's own "Zuletzt aktualisiert" date, see
-with_modified; without one: the dossier's newest source). The page templates' front matter
-carries it; theme/main.html prints it. Everything is derived from the content and its git
-history, so two builds are byte-identical."""
+page was last modified (with a history: the page's own "Zuletzt aktualisiert" date,
+history.View.modified; without one: the dossier's newest source). Each page's meta carries it;
+theme/main.html prints it. Everything is derived from the content and its git history, so two
+builds are byte-identical."""
 
 from __future__ import annotations
-
-import json
 
 from .index import newest_source
 from .model import Dossier
@@ -32,11 +30,12 @@ def _work(s) -> dict:
     return work
 
 
-def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None, works: dict[str, str] | None = None) -> str:
-    """Extra front-matter lines (JSON is valid YAML) for a rendered page. ``mod`` is
+def linked_data(d: Dossier, source_ids: list[str], mod: str | None = None, works: dict[str, dict] | None = None) -> dict:
+    """A page's linked data for its meta (theme/main.html prints it): the cited articles
+    (``dossier_cited``) and the dossier's date (``dossier_modified``). ``mod`` is
     ``modified(d)`` when the caller has it already (it scans every source: render computes it
-    once, not once per page); ``works`` keeps each source's JSON across the pages of a render
-    (the same text json.dumps writes for the whole list)."""
+    once, not once per page); ``works`` keeps each source's item across the pages of a render
+    (shared, never changed)."""
     if works is None:
         works = {}
     items, seen = [], set()
@@ -47,30 +46,11 @@ def front_matter(d: Dossier, source_ids: list[str], mod: str | None = None, work
         seen.add(sid)
         item = works.get(sid)
         if item is None:
-            item = works[sid] = json.dumps(_work(s), ensure_ascii=False)
+            item = works[sid] = _work(s)
         items.append(item)
-    lines = [f"dossier_cited: [{', '.join(items)}]"]
+    out: dict = {"dossier_cited": items}
     if mod is None:
         mod = modified(d)
     if mod:
-        lines.append(f"dossier_modified: {json.dumps(mod)}")
-    return "\n".join(lines) + "\n"
-
-
-_MODIFIED = "\ndossier_modified: "
-
-
-def with_modified(text: str, day: str) -> str:
-    """A rendered page with ``day`` as its dossier_modified (the front matter front_matter()
-    wrote); a page without front matter stays as it is."""
-    if not text.startswith("---\n"):
-        return text
-    end = text.find("\n---\n", 3)
-    if end < 0:
-        return text
-    line = f"{_MODIFIED}{json.dumps(day)}"
-    at = text.find(_MODIFIED, 3, end)
-    if at < 0:
-        return text[:end] + line + text[end:]
-    stop = text.find("\n", at + 1)
-    return text[:at] + line + text[stop:]
+        out["dossier_modified"] = mod
+    return out

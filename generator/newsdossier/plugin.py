@@ -8,7 +8,9 @@
 * ``mkdocs serve`` is the editor preview: full article texts and coverage marks.
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
   build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown.
-* The page texts past MkDocs' parsers (fast_html): passthrough.
+* The pages are data (page.Page: title, meta, table of contents, body HTML): MkDocs gets them
+  without Markdown - an empty file (on_files), the meta data (on_page_markdown), the body and
+  table of contents (on_page_content, or on_page_context for pages kept out of search).
 * Under ``mkdocs serve`` only the pages whose output can have changed are rebuilt: incremental.
 """
 
@@ -22,6 +24,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import history, i18n
 from .core import Result, build
@@ -29,7 +32,7 @@ from .deps import RenderCache
 from .errors import ContentError
 from .incremental import (REUSED_TEMPLATE, PageCache, ReadCache, TemplateCodeCache, quiet_reused_pages,
                           shared_key)
-from .passthrough import anchor_ids, protect_html, restore_html, split_front_matter
+from .page import Heading, Page
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
 from .render import Options, footer
@@ -46,10 +49,9 @@ class DossierConfig(base.Config):
     preview = c.Choice(("auto", "on", "off"), default="auto")
     #: generate the navigation (ignored when mkdocs.yml defines ``nav``)
     nav = c.Type(bool, default=True)
-    #: hand the generated pages' raw HTML blocks past Python-Markdown (``protect_html``) and
-    #: their front matter past MkDocs' YAML parser (``split_front_matter``); same output,
-    #: off only to compare the two paths in tests
-    fast_html = c.Type(bool, default=True)
+    #: removed: the pages reach MkDocs as HTML, there is no Markdown left to take a fast path past
+    fast_html = c.Deprecated(message="The dossier plugin's option '{}' was removed (the pages reach MkDocs "
+                             "as HTML, there is no slower path left): delete it from mkdocs.yml.")
     #: speed for large dossiers (speed.Thresholds): from this many pages on, pages are
     #: rendered and (under 'mkdocs build') search-indexed in a second process
     parallel_min_pages = c.Type(int, default=Thresholds.parallel_min_pages)
@@ -75,12 +77,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.root = Path.cwd()
         self.generated: set[str] = set()
         self.unsearched: set[str] = set()
-        self.raw_blocks: dict[str, list[str]] = {}
-        self.front: dict[str, dict] = {}
+        #: this build's pages (page.Page) until MkDocs has rendered each; the meta data of
+        #: the pages the incremental preview reuses
+        self.pages: dict[str, Page] = {}
+        self.reused_meta: dict[str, dict] = {}
+        #: pages whose HTML MkDocs gets only when it writes them (on_page_context)
+        self.deferred: dict[str, Page] = {}
         self.speed: BuildSpeed | None = None
         self.preview = Preview()
-        #: pages whose raw blocks' ids are not registered yet: src_uri -> (page, html, spans)
-        self.unscanned: dict[str, tuple] = {}
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
@@ -128,9 +132,6 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         config.theme["language"] = ident.language
         words = i18n.activate(ident.language)  # the reader interface's words (locales/<lang>.yaml)
         config.extra["dossier_words"] = words.section("theme")  # theme/main.html
-        toc = config.mdx_configs.get("toc", {})
-        if toc.get("permalink_title") == MARKDOWN["toc"]["permalink_title"]:
-            toc["permalink_title"] = words.t("ui.section_link")
 
     def _exclude_inputs(self, config) -> None:
         """When the content folder is MkDocs' docs folder (so that 'mkdocs serve' watches it),
@@ -158,7 +159,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                           self.config.search_all_max_sources)
 
     def on_pre_build(self, *, config) -> None:
-        self.raw_blocks.clear()  # a rebuild after a failed one starts clean (mkdocs serve)
+        self.pages, self.reused_meta, self.deferred = {}, {}, {}  # a rebuild after a failed one starts clean (mkdocs serve)
         if self.command == "serve":  # before MkDocs empties site_dir
             self.cache.stash_previous(config.site_dir)
         self.speed = BuildSpeed(self._thresholds(), self.command)
@@ -198,23 +199,15 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # "Was ist neu" repeats the texts of the items it lists, every version of them: in the
         # search it would answer nearly every query a second time (the corrections page stays)
         self.unsearched |= {uri for uri in self.result.pages if history.is_changes_page(uri)}
-        self.front = {}
-        self.unscanned = {}
-        pages = self.result.pages
+        pages = self.pages = self.result.pages
         self.feed = history.FEED_PATH in self.result.assets
         reused = self._plan_reuse(config, pages) if self.command == "serve" else {}
         for uri in sorted(pages):
-            # popped, so that each page's text is freed once the File has its copy without
-            # the front matter (else all pages exist twice here: +200 MB at 3,000 articles)
-            text = pages.pop(uri)
             if uri in reused:  # built from the saved state (incremental)
-                self.front[uri] = {**reused[uri].meta, "template": REUSED_TEMPLATE}
-                _replace(files, File.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED))
-                continue
-            split = split_front_matter(text) if self.config.fast_html else None
-            if split is not None:
-                text, self.front[uri] = split
-            _replace(files, File.generated(config, uri, content=text, inclusion=InclusionLevel.INCLUDED))
+                self.reused_meta[uri] = {**reused[uri].meta, "template": REUSED_TEMPLATE}
+                del pages[uri]
+            # no text: MkDocs reads nothing, on_page_markdown gives it the page's meta data
+            _replace(files, File.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
             _replace(files, File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED))
         for uri in THEME_JS:  # the theme's scripts with their words from the catalog
@@ -222,78 +215,81 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if f is not None and f.abs_src_path and Path(f.abs_src_path).is_relative_to(THEME_DIR):
                 script = i18n.render_script(Path(f.abs_src_path).read_text(encoding="utf-8"), i18n.active())
                 _replace(files, File.generated(config, uri, content=script, inclusion=InclusionLevel.INCLUDED))
-        # The files hold the page texts now; the dossier model (located YAML, articles, index)
-        # is not needed for the rest of the build. Dropping it keeps peak memory down: MkDocs
-        # holds every page's Markdown and HTML until the build ends.
+        # The pages are in self.pages now; the dossier model (located YAML, articles, index)
+        # is not needed for the rest of the build. Dropping it keeps peak memory down.
         self.result = None
         return files
 
-    def _plan_reuse(self, config, pages: dict[str, str]) -> dict:
+    def _plan_reuse(self, config, pages: dict[str, Page]) -> dict:
         """Which pages the incremental preview can take from the previous build (see
         incremental.py), and Material's search index wired to save and give back entries."""
         from .searchjobs import search_index_of
 
-        nav_titles = {}
-        for uri in _nav_paths(config.nav or []):
-            split = split_front_matter(pages[uri]) if uri in pages and self.config.fast_html else None
-            title = split[1].get("title") if split is not None else None
-            nav_titles[uri] = title if isinstance(title, str) else (pages.get(uri) or "")
+        nav_titles = {uri: pages[uri].title if uri in pages else "" for uri in _nav_paths(config.nav or [])}
         custom = getattr(config.theme, "custom_dir", None)
         key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
-        self.cache.plan(key, pages, self.preview.failed)
+        digests = self.cache.digests_of(pages)
+        self.cache.plan(key, digests, self.preview.failed)
         index = search_index_of(config)
         if index is not None:
             self.cache.wrap_search(index)
         elif self.cache.reused:  # no index to give entries back to: build everything
-            self.cache.plan(b"", pages, self.preview.failed)
+            self.cache.plan(b"", digests, self.preview.failed)
         return self.cache.reused
 
     def on_pre_page(self, page, *, config, files):
-        if page.file.src_uri in self.cache.reused:
+        if page.file.src_uri in self.cache.reused:  # incremental: nothing to render
             page.render = lambda config, files: self.cache.restore(page, files)
         return page
 
+    # Our pages reach MkDocs as data: the file is empty, on_page_markdown sets the meta data
+    # and leaves MkDocs an empty Markdown text to convert, on_page_content gives the body HTML
+    # and the table of contents. (Replacing page.render in on_pre_page instead would save
+    # MkDocs' Markdown instance per page: measured 0.22 ms a page, 0.29 s CPU of a
+    # 1,000-article build's 14 s in the main process - not worth leaving the public events.) (Links between our pages are not MkDocs' to check: they
+    # are final URLs; tests/htmlcheck.py checks every link and anchor of the built fixtures.)
+
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
-        front = self.front.pop(page.file.src_uri, None)
-        if front is not None:  # what MkDocs would have read from the front matter we took off
-            page.meta = front
-        if page.file.src_uri in self.unsearched:
+        uri = page.file.src_uri
+        ours = self.pages.get(uri)
+        if ours is not None:
+            page.meta = dict(ours.meta)
+        elif uri in self.reused_meta:
+            page.meta = self.reused_meta.pop(uri)
+        if uri in self.unsearched:
             search = page.meta.get("search")
             page.meta["search"] = {**(search if isinstance(search, dict) else {}), "exclude": True}
-        if page.file.src_uri not in self.generated:
-            return markdown
-        # MkDocs has read the page; the File keeps the whole generated text until the build ends
-        # (2 bytes a character for German text: ~300 MB at 3,000 articles). Nothing reads it again.
-        page.file.content_string = ""
-        if not self.config.fast_html:
-            return markdown
-        markdown, blocks = protect_html(markdown)
-        if blocks:
-            self.raw_blocks[page.file.src_uri] = blocks
-        return markdown
+        return "" if ours is not None else markdown
 
-    def on_page_content(self, html_text: str, *, page, config, files) -> str:
-        blocks = self.raw_blocks.pop(page.file.src_uri, None)
-        if not blocks:
-            return html_text
-        html_text, spans = restore_html(html_text, blocks)
-        if page.present_anchor_ids is not None:  # ids registered in on_env, if anything links to them
-            self.unscanned[page.file.src_uri] = (page, html_text, spans)
-        return html_text
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        uri = page.file.src_uri
+        ours = self.pages.pop(uri, None)
+        if ours is None:
+            return html
+        page.toc = TableOfContents([_anchor_link(h) for h in ours.toc])
+        if page.toc.items:
+            page.toc.items[0].active = True  # as mkdocs.structure.toc.get_toc marks it
+        if uri in self.unsearched:  # nothing reads it before on_page_context: see there
+            self.deferred[uri] = ours
+            return ""
+        return ours.body_html  # (the title: page.meta["title"])
+
+    # MkDocs converts every page before it writes the first one, so every page's HTML exists
+    # at once (as text: two bytes a character for ours) - at 3,000 articles ~400 MB, the
+    # build's peak. The pages that stay out of search (speed.search_excluded: the source and
+    # actor pages and the chronology of a large dossier, most of the HTML) get theirs only
+    # when they are written, from page.Page's UTF-8; every page lets it go once written.
+
+    @event_priority(100)  # before Material's search plugin reads page.content
+    def on_page_context(self, context, *, page, config, nav):
+        ours = self.deferred.pop(page.file.src_uri, None)
+        if ours is not None:
+            page.content = ours.body_html
+        return context
 
     def on_env(self, env, *, config, files):
-        """Register the ids inside the raw blocks of every page that a Markdown link points to
-        with an anchor: MkDocs checks those anchors after writing the pages, and only those.
-        (Every link is known by now: MkDocs has converted all pages.) Scanning every page's
-        blocks instead took 0.8 s of a 1,000-article build, for pages nothing links to."""
         if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
             env.bytecode_cache = self.template_code
-        targets = {to.src_uri for f in files.documentation_pages() if f.page is not None
-                   for to in (f.page.links_to_anchors or {})}
-        for uri in targets & self.unscanned.keys():
-            page, text, spans = self.unscanned[uri]
-            page.present_anchor_ids.update(anchor_ids(text, spans))
-        self.unscanned = {}
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
@@ -307,6 +303,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             if page.file.src_uri in self.cache.reused:
                 return ""  # MkDocs writes no file; the previous one is put back (incremental)
             self.cache.remember(page)
+        if page.file.src_uri in self.generated:
+            page.content = ""  # written: nothing reads it again (see on_page_context)
         return history.link_feed(output, page.url) if self.feed else output
 
     def on_post_build(self, *, config) -> None:
@@ -355,8 +353,6 @@ def _nav_paths(items) -> list[str]:
 THEME_DIR = Path(__file__).parent / "theme"
 THEME_CSS = ("assets/dossier.css", "assets/reader2.css", "assets/history.css")
 THEME_JS = ("assets/dossier.js", "assets/history.js")
-#: Markdown extensions the generated pages need, with their settings
-MARKDOWN = {"attr_list": {}, "toc": {"permalink": "¶", "permalink_title": "Link zu diesem Abschnitt"}}
 #: at least these levels for MkDocs' link checks: a generated link that goes nowhere is a bug
 LINK_CHECKS = {"anchors": logging.WARNING, "unrecognized_links": logging.WARNING, "absolute_links": logging.WARNING}
 
@@ -365,8 +361,7 @@ def add_theme_layer(config) -> None:
     """What a dossier's mkdocs.yml does not need to say: the plugin's templates go into the
     theme's search path right below the project's own custom_dir (so site_theme/ can still
     override them), its CSS and JS into extra_css/extra_javascript (MkDocs copies the files
-    from the theme folder), the Markdown extensions into markdown_extensions, and MkDocs'
-    link checks up to warnings."""
+    from the theme folder), and MkDocs' link checks up to warnings."""
     if config.theme.name != "material":
         raise PluginError(f"the dossier plugin needs the Material theme (theme: name: material), not '{config.theme.name}'")
     if str(THEME_DIR) not in config.theme.dirs:
@@ -377,14 +372,17 @@ def add_theme_layer(config) -> None:
     for uri in THEME_JS:
         if uri not in [str(x) for x in config.extra_javascript]:
             config.extra_javascript.append(uri)
-    for name, settings in MARKDOWN.items():
-        if name not in config.markdown_extensions:
-            config.markdown_extensions.append(name)
-        config.mdx_configs.setdefault(name, dict(settings))
     for key, level in LINK_CHECKS.items():
         current = config.validation.links[key]
         if isinstance(current, int) and 0 <= current < level:
             config.validation.links[key] = level
+
+
+def _anchor_link(h: Heading) -> AnchorLink:
+    """A heading as MkDocs' table of contents holds it (mkdocs.structure.toc)."""
+    link = AnchorLink(h.title, h.id, h.level)
+    link.children = [_anchor_link(c) for c in h.children]
+    return link
 
 
 def _replace(files: Files, new: File) -> None:

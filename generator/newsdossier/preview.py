@@ -3,7 +3,7 @@
 When a rebuild fails, MkDocs' live-reload server keeps every page request waiting until a
 rebuild succeeds. So under 'mkdocs serve' content problems do not fail the build: every page
 path of the last good build (the fixed pages at least) becomes a page listing each problem
-(``problems.md.j2``; path:line:col, message, detail, hint, all escaped), the build succeeds,
+(``problems.html.j2``; path:line:col, message, detail, hint, all escaped), the build succeeds,
 the browser reloads, and the next save that fixes the files brings the pages back the same
 way. 'mkdocs build' still fails with every problem (the plugin raises PluginError).
 """
@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from .errors import Problem
 from . import i18n
+from .page import Page, Toc
 from .paths import PAGES
 from .render import Options, _environment
 
-TEMPLATE = "problems.md.j2"
+TEMPLATE = "problems.html.j2"
 
 
 def report(problems: list[Problem]) -> str:
@@ -40,12 +41,15 @@ class Preview:
         self.nav = nav
         self.failed = False
 
-    def problem_pages(self, problems: list[Problem], options: Options, rendered=()) -> dict[str, str]:
+    def problem_pages(self, problems: list[Problem], options: Options, rendered=()) -> dict[str, Page]:
         """The same page, listing every problem, at every page path known (those of the last
         good build and any ``rendered`` this time)."""
         self.failed = True
         c = i18n.active()  # the language of the last build (the dossier may not load now)
-        text = _environment(options.template_dirs).get_template(TEMPLATE).render(
-            problems=problems, t=c.markup, plural=c.plural_markup)
+        toc = Toc()
+        body = toc.settle(_environment(options.template_dirs).get_template(TEMPLATE).render(
+            problems=problems, t=c.markup, plural=c.plural_markup, toc=toc))
+        title = toc.title or ""
         # the fixed pages in the language of this build (PAGES follows i18n.activate)
-        return dict.fromkeys(sorted({*self.paths, *PAGES.values(), *rendered}), text)
+        return {path: Page(path, title, {"title": title}, toc.items(), body)
+                for path in sorted({*self.paths, *PAGES.values(), *rendered})}

@@ -1,13 +1,15 @@
-"""Rendering: Dossier + Index -> {page path: Markdown}, through Jinja2 templates.
+"""Rendering: Dossier + Index -> {page path: page.Page}, through Jinja2 templates.
 
-Templates live in ``generator/newsdossier/templates``; a theme overrides any of them by placing a file of
-the same name in ``<custom_dir>/dossier/``. Editor text is escaped by Jinja's autoescaping;
-only the few Markdown fields are converted (raw HTML in them was refused by validation).
+Templates live in ``generator/newsdossier/templates`` (HTML, each page extending
+``_page.html.j2``); a theme overrides any of them by placing a file of the same name in
+``<custom_dir>/dossier/``, and may extend the built-in one as ``builtin/<name>`` to replace only
+some blocks. Editor text is escaped by Jinja's autoescaping; only the few Markdown fields are
+converted, here, once (raw HTML in them was refused by validation). Links are final relative
+URLs; headings carry their ids and permalinks and are recorded for the table of contents.
 """
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import posixpath
@@ -29,7 +31,8 @@ from .edtf import EDTF
 from .forked import can_fork, run_beside
 from .index import Index, newest_source, quote_anchor, source_sort_key
 from .model import Citation, Dossier
-from .paths import EXPORT_PATH, PAGES, actor_path, page_url, source_path, topic_path  # noqa: F401 (re-exported)
+from .page import Page, Toc
+from .paths import EXPORT_PATH, FOLDERS, PAGES, actor_path, item_kind, page_url, source_path, topic_path  # noqa: F401 (re-exported)
 from .speed import Thresholds
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -69,14 +72,6 @@ def relative(from_url: str, to_url: str) -> str:
     if to_url.endswith("/") and not rel.endswith("/"):
         rel += "/"
     return rel
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~^<>])")
-
-
-def md_escape(text) -> Markup:
-    """Escape text for a Markdown heading or inline context (HTML first, then Markdown)."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(str(text)))))
 
 
 _EXT_LINK = re.compile(r'<a href="(https?://[^"]*)"')
@@ -172,7 +167,9 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
     if env is not None:
         return env
     loaders = [jinja2.FileSystemLoader(list(dirs))] if dirs else []
-    loaders.append(jinja2.FileSystemLoader(str(TEMPLATES)))
+    builtin = jinja2.FileSystemLoader(str(TEMPLATES))
+    # 'builtin/<name>': the generator's own template, for an override that extends it
+    loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
@@ -180,13 +177,9 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        # '{#' starts Markdown heading ids ('## Titel {#anker}'), so Jinja comments use <# #>
-        comment_start_string="<#",
-        comment_end_string="#>",
     )
-    env.filters.update(md=md_escape, markdown=render_markdown, markdown_anchored=render_markdown_anchored,
-                       number=fmt_number, csvrow=csv_row,
-                       tojson_meta=lambda v: Markup(json.dumps(v, ensure_ascii=False)))
+    env.filters.update(markdown=render_markdown, markdown_anchored=render_markdown_anchored,
+                       number=fmt_number, csvrow=csv_row)
     env.globals.update(
         meta_value=meta_value, newest_source=newest_source, PAGES=PAGES,
     )
@@ -201,14 +194,16 @@ class Renderer:
         self._short_names: dict[str, str] | None = None
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
+        self._links: dict[tuple, Markup] = {}
         self.cat = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
 
-    def render_page(self, template: str, here: str, numbers: "CiteNumbers", **ctx) -> str:
-        """A page from its template; the run's dossier, index and options go in the context."""
+    def render_page(self, template: str, here: str, numbers: "CiteNumbers", toc: Toc, **ctx) -> str:
+        """A page's body HTML from its template; the run's dossier, index and options go in the
+        context, ``toc`` records its headings."""
         return self.env.get_template(template).render(
-            here=here, r=self, num=numbers, d=self.d, ix=self.ix, options=self.o, **self._words(), **ctx)
+            here=here, r=self, num=numbers, toc=toc, d=self.d, ix=self.ix, options=self.o, **self._words(), **ctx)
 
     def _words(self) -> dict:
         """The catalog's words for templates: t('key', ...), plural('key', n), and the label
@@ -397,36 +392,12 @@ class Renderer:
         """(css modifier, visible label, explanation) for a date that is not one known day."""
         return _date_marker(e, self.cat.lang)
 
-    # --- the innermost loops of the page templates ------------------------------------------
-    # Citation markers, the list of cited passages and the link lists of claims and events
-    # come three to ten times per statement, on several pages each; as Python they cost a
-    # fraction of the same markup written as Jinja macros (every call and output there goes
-    # through Jinja's runtime). The markup is the same; the macros in _macros.md.j2 call these.
+    # --- what the citation macros (_citations.html.j2) need -----------------------------------
+    # Citation markers, the list of cited passages and the link lists of claims and events are
+    # the innermost loops of the pages (three to ten per statement, on several pages each).
+    # Their markup is in the macros; what does not depend on the page is made here once.
 
-    def cite_links(self, here: str, cites, num: "CiteNumbers") -> Markup:
-        """Numbered citation markers: the passage, source and date ride along for the preview."""
-        out = ['<span class="dossier-cites">']
-        for c in cites:
-            n = num(c)
-            title, label, para, quote = self._cited(c)
-            para = f' data-paragraph="{para}"' if para else ""
-            out.append(f'<a class="dossier-cite" href="{escape(self.cite_href(here, c))}" data-cite-n="{n}"'
-                       f' data-title="{title}" data-source="{label}"{para} data-quote="{quote}"'
-                       f' aria-describedby="beleg-{n}">[{n}]</a>')
-        out.append("</span>")
-        return Markup("".join(out))
-
-    def reference_items(self, here: str, num: "CiteNumbers") -> Markup:
-        """The page's list of cited passages, numbered as in the text: one <li> per line."""
-        out = []
-        for n, c in enumerate(num.items, 1):
-            title, label, para, quote = self._cited(c)
-            para = f", ¶{para}" if para else ""
-            out.append(f'<li id="beleg-{n}">{self.quote_html(quote)} – <a href="{escape(self.cite_href(here, c))}"'
-                       f' title="{title}">{label}</a>{para}</li>\n')
-        return Markup("".join(out))
-
-    def _cited(self, c: Citation) -> tuple[Markup, Markup, Markup | str, Markup]:
+    def cited(self, c: Citation) -> tuple[Markup, Markup, Markup | str, Markup]:
         """(title, source label, paragraph number or '', quote) of a cited passage, escaped;
         the same wherever the passage is cited, so made once per passage."""
         key = (c.source, c.quote)
@@ -437,19 +408,27 @@ class Renderer:
                                               escape(self.source_label(c.source)), para, escape(c.quote))
         return parts
 
-    def actor_links(self, here: str, ids) -> Markup:
-        """Actors by name, linked to their pages (an id without an actor stays as written)."""
-        actors = self.d.actors
-        return Markup(", ").join(
-            Markup(f'<a href="{escape(self.href(here, self.actor_path(a)))}">{escape(actors[a].name)}</a>')
-            if a in actors else escape(a) for a in ids)
+    def links(self, here: str, kind: str, macro, ids) -> Markup:
+        """``macro(here, ids)``: a link list of _citations.html.j2 to pages of one ``kind``
+        (actor_links, topic_links; reported_links: ``ids`` are citations, kind 'source'),
+        rendered once per list and place. (Measured at 1,000 articles, CPU of a serial render
+        of all pages, best of 4 on a busy machine: with the markers, the list of cited
+        passages and these lists as Python string builders 6.3-7.1 s; all of them as plain
+        macros 8.1-8.8 s; with the link lists made once per list and place 6.1-7.6 s. A list
+        recurs on many pages at the same place: a claim on its topic page and its actors'
+        pages, the same actors or sources under many statements.)
 
-    def topic_links(self, here: str, ids) -> Markup:
-        """Topics by title, linked to their pages (an id without a topic stays as written)."""
-        topics = self.d.topics
-        return Markup(", ").join(
-            Markup(f'<a href="{escape(self.href(here, self.topic_path(t)))}">{escape(topics[t].title)}</a>')
-            if t in topics else escape(t) for t in ids)
+        A list's links are relative URLs from the page to pages ``<folder>/<id>/``: they
+        depend on the page only through the depth of its URL and whether its URL is inside
+        that folder - and on the page itself for a link to itself (a page of that kind)."""
+        url = page_url(here, self.o.use_directory_urls)
+        folder = FOLDERS[kind]
+        ident = frozenset(c.source for c in ids) if kind == "source" else tuple(ids)
+        key = (kind, ident, url.count("/"), url.startswith(folder + "/"), here if item_kind(here) == kind else None)
+        out = self._links.get(key)
+        if out is None:
+            out = self._links[key] = Markup(macro(here, ids))
+        return out
 
     def once(self, kind: str, key: str, macro, *args) -> Markup:
         """``macro(*args)``, rendered once per (kind, key) and run: for pieces of markup that
@@ -463,12 +442,6 @@ class Renderer:
     def reported_labels(self, cites) -> list[str]:
         """The short labels of the sources a statement rests on (earliest first)."""
         return [self.source_label(s.id) for s in self.ix.reported(cites)]
-
-    def reported_links(self, here: str, cites) -> Markup:
-        """The sources a statement rests on (earliest first), linked to their pages."""
-        return Markup("; ").join(
-            Markup(f'<a href="{escape(self.href(here, self.source_path(s.id)))}">{escape(self.source_label(s.id))}</a>')
-            for s in self.ix.reported(cites))
 
     def status_badge(self, status: str, quiet: bool = False) -> Markup:
         return _status_badge(status, quiet, self.cat.lang)
@@ -689,14 +662,14 @@ def csv_tasks(d: Dossier, ix: Index, options: Options) -> dict[str, Callable[[],
     return {r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}
 
 
-def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, str]:
+def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, Page]:
     """All pages, in navigation order. ``parallel``: None decides by size (options.thresholds);
     True/False force it (tests compare the two)."""
     return render_with(d, ix, options, {}, parallel)[0]
 
 
 def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
-                parallel: bool | None = None, cache=None) -> tuple[dict[str, str], dict[str, Any]]:
+                parallel: bool | None = None, cache=None) -> tuple[dict[str, Page], dict[str, Any]]:
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
     second process with the pages when there is one. ``cache``: deps.RenderCache of the
     previous renders (mkdocs serve): only the pages whose inputs changed are rendered."""
@@ -706,18 +679,20 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     n = len(extra)
     session = cache.session(d, ix, options, r, jobs[n:]) if cache is not None else None
     mod = jsonld.modified(d)
-    works: dict[str, str] = {}  # each cited source's JSON-LD, made once per process
+    works: dict[str, dict] = {}  # each cited source's JSON-LD, made once per process
 
     def emit(job) -> Any:
         if callable(job):
             return job()
         template, path, ctx = job
-        numbers = CiteNumbers()
-        text = r.render_page(template, path, numbers, **ctx)
-        if text.startswith("---\n"):  # linked data for theme/main.html (JSON-LD)
-            cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
-            text = "---\n" + jsonld.front_matter(d, cited, mod, works) + text[4:]
-        return r.h.decorate(path, text)
+        numbers, toc = CiteNumbers(), Toc()
+        body = toc.settle(r.render_page(template, path, numbers, toc, **ctx))
+        title = toc.title or ""
+        # page_kind (the template's name) and linked data for theme/main.html (JSON-LD)
+        cited = [c.source for c in numbers.items] + ([ctx["source"].id] if "source" in ctx else [])
+        meta = {"title": title, "page_kind": template.split(".", 1)[0],
+                **jsonld.linked_data(d, cited, r.h.modified(path) or mod, works)}
+        return Page(path, title, meta, toc.items(), body)
 
     if session is not None:  # in this process: what each page reads is recorded
         done = [emit(job) for job in jobs[:n]]
@@ -749,30 +724,30 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
     topics = sorted(d.topics.values(), key=lambda t: (t.order, t.title))
     events = sorted(d.events.values(), key=lambda e: e.date.sort_key())
     sources = sorted(d.sources.values(), key=source_sort_key)
-    emit("home.md.j2", PAGES["home"], topics=topics, events=events, sources=sources)
-    emit("topics.md.j2", PAGES["topics"], topics=topics)
+    emit("home.html.j2", PAGES["home"], topics=topics, events=events, sources=sources)
+    emit("topics.html.j2", PAGES["topics"], topics=topics)
     for t in topics:
-        emit("topic.md.j2", r.topic_path(t.id), topic=t)
+        emit("topic.html.j2", r.topic_path(t.id), topic=t)
     used_topics = {t for e in events for t in e.topics}
     used_actors = {a for e in events for a in e.actors}
-    emit("chronology.md.j2", PAGES["chronology"], events=events, groups=group_events(events),
+    emit("chronology.html.j2", PAGES["chronology"], events=events, groups=group_events(events),
          ev_topics=[t for t in topics if t.id in used_topics],
          ev_actors=sorted((d.actors[a] for a in used_actors if a in d.actors), key=lambda a: a.name.lower()))
-    emit("figures.md.j2", PAGES["figures"], series=sorted(d.series.values(), key=lambda s: (s.order, s.title)))
-    emit("contradictions.md.j2", PAGES["contradictions"], items=sorted(d.contradictions.values(), key=lambda k: k.title))
+    emit("figures.html.j2", PAGES["figures"], series=sorted(d.series.values(), key=lambda s: (s.order, s.title)))
+    emit("contradictions.html.j2", PAGES["contradictions"], items=sorted(d.contradictions.values(), key=lambda k: k.title))
     actors = sorted(d.actors.values(), key=lambda a: a.name.lower())
-    emit("actors.md.j2", PAGES["actors"], actors=actors)
+    emit("actors.html.j2", PAGES["actors"], actors=actors)
     for a in actors:
-        emit("actor.md.j2", r.actor_path(a.id), actor=a)
-    emit("sources.md.j2", PAGES["sources"], sources=sources)
+        emit("actor.html.j2", r.actor_path(a.id), actor=a)
+    emit("sources.html.j2", PAGES["sources"], sources=sources)
     for s in sources:
-        emit("source.md.j2", r.source_path(s.id), source=s)
-    emit("glossary.md.j2", PAGES["glossary"], terms=sorted(d.terms.values(), key=lambda t: t.term.lower()))
-    emit("method.md.j2", PAGES["method"])
+        emit("source.html.j2", r.source_path(s.id), source=s)
+    emit("glossary.html.j2", PAGES["glossary"], terms=sorted(d.terms.values(), key=lambda t: t.term.lower()))
+    emit("method.html.j2", PAGES["method"])
     return jobs
 
 
-def _render_parallel(jobs: list, emit) -> list[str]:
+def _render_parallel(jobs: list, emit) -> list:
     """Render the pages (and run any callable jobs) in this process and a forked child; same
     results, same order.
 

@@ -276,7 +276,7 @@ MAX_CITATIONS_PER_STATEMENT = 200
 #: topic page and on the page of each actor making it; an event on the chronology, its topics'
 #: and its actors' pages), after YAML aliases and claim references are expanded
 MAX_CITATIONS_SHOWN = 1_000_000
-#: the longest generated page (Markdown characters): the chronology of 3,000 articles is ~25 MB
+#: the longest generated page (body HTML characters): the chronology of 3,000 articles is ~25 MB
 MAX_PAGE_CHARS = 64 * 1024 * 1024
 #: characters of article text the closest-passage search compares one wrong quote with: the
 #: whole body up to this size, beyond it windows around exact pieces of the quote (rapidfuzz
@@ -356,10 +356,11 @@ def check_citation_budget(d, problems: Problems) -> None:
                        "multiply citations: write each statement once, resting on the claims it needs")
 
 
-def check_page_sizes(pages: dict[str, str], problems: Problems) -> None:
-    for uri, text in pages.items():
-        if len(text) > MAX_PAGE_CHARS:
-            problems.error(Pos("content"), f"the generated page {uri} is {len(text):,} characters long, more than "
+def check_page_sizes(pages: dict, problems: Problems) -> None:
+    """``pages``: {path: page.Page}; the budget is on each page's body HTML."""
+    for uri, page in pages.items():
+        if page.chars > MAX_PAGE_CHARS:
+            problems.error(Pos("content"), f"the generated page {uri} is {page.chars:,} characters long, more than "
                            f"the budget of {MAX_PAGE_CHARS:,}", "split the content it shows (for a topic: into "
                            "several topics)")
 

@@ -31,7 +31,7 @@ Leerzeile dazwischen, sagt die Quelldatei das mit „paragraphs: lines“.
 
 MKDOCS_YML = """\
 # MkDocs settings of this dossier. Title, description and language are in content/dossier.yaml;
-# the dossier plugin fills them in and brings its own theme layer, CSS, JS and Markdown settings.
+# the dossier plugin fills them in and brings its own theme layer, CSS and JS.
 site_name: ""            # MkDocs needs the key: leave it empty (the title is in content/dossier.yaml)
 docs_dir: content        # so that 'mkdocs serve' watches the content; none of its files is published
 strict: true
@@ -80,7 +80,7 @@ verbatim passage of an article.
 | `content/events/`, `actors/`, `figures/`, `contradictions/`, `glossary/` | chronology, people and organisations, numbers, conflicting statements, terms |
 | `content/schemas/` | JSON Schemas: editors with YAML support complete and check the files as you type |
 | `mkdocs.yml` | site settings (theme colours, features); the identity stays in `content/dossier.yaml` |
-| `site_theme/` (optional) | your own overrides: `main.html`, `assets/…`, `dossier/<page>.md.j2` (add `custom_dir: site_theme` under `theme:`) |
+| `site_theme/` (optional) | your own overrides: `main.html`, `assets/…`, `dossier/<page>.html.j2` (add `custom_dir: site_theme` under `theme:`) |
 
 ## Adding an article
 
