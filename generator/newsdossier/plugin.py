@@ -28,8 +28,10 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import history, i18n
 from .core import Result, build
+from .deps import RenderCache
 from .errors import ContentError
-from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
+from .incremental import (REUSED_TEMPLATE, PageCache, ReadCache, TemplateCodeCache, quiet_reused_pages,
+                          shared_key)
 from .page import Heading, Page
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
@@ -86,6 +88,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
+        self.render_cache: RenderCache | None = None
+        self.template_code = None
         self.feed = False
 
     def on_startup(self, *, command, dirty) -> None:
@@ -93,6 +97,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.command = command
         self.cache = PageCache()
         self.read_cache = ReadCache() if command == "serve" else None
+        self.render_cache = RenderCache() if command == "serve" else None
+        self.template_code = TemplateCodeCache() if command == "serve" else None
+        if command == "serve":
+            quiet_reused_pages(self.cache)
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -160,7 +168,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             checked = None
         options = self._options(config)
         result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None, cache=self.read_cache)
+                       checked=checked[1] if checked else None, cache=self.read_cache,
+                       render_cache=self.render_cache)
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
@@ -219,7 +228,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         nav_titles = {uri: pages[uri].title if uri in pages else "" for uri in _nav_paths(config.nav or [])}
         custom = getattr(config.theme, "custom_dir", None)
         key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
-        digests = {uri: p.digest() for uri, p in pages.items()}
+        digests = self.cache.digests_of(pages)
         self.cache.plan(key, digests, self.preview.failed)
         index = search_index_of(config)
         if index is not None:
@@ -279,6 +288,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return context
 
     def on_env(self, env, *, config, files):
+        if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
+            env.bytecode_cache = self.template_code
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
@@ -289,6 +300,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.command == "serve":
+            if page.file.src_uri in self.cache.reused:
+                return ""  # MkDocs writes no file; the previous one is put back (incremental)
             self.cache.remember(page)
         if page.file.src_uri in self.generated:
             page.content = ""  # written: nothing reads it again (see on_page_context)

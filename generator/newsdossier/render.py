@@ -669,13 +669,15 @@ def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None
 
 
 def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
-                parallel: bool | None = None) -> tuple[dict[str, Page], dict[str, Any]]:
+                parallel: bool | None = None, cache=None) -> tuple[dict[str, Page], dict[str, Any]]:
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
-    second process with the pages when there is one."""
+    second process with the pages when there is one. ``cache``: deps.RenderCache of the
+    previous renders (mkdocs serve): only the pages whose inputs changed are rendered."""
     r = Renderer(d, ix, options)
     # the extra tasks first: one process runs them while the other starts on the pages
     jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
     n = len(extra)
+    session = cache.session(d, ix, options, r, jobs[n:]) if cache is not None else None
     mod = jsonld.modified(d)
     works: dict[str, dict] = {}  # each cited source's JSON-LD, made once per process
 
@@ -692,12 +694,24 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
                 **jsonld.linked_data(d, cited, r.h.modified(path) or mod, works)}
         return Page(path, title, meta, toc.items(), body)
 
-    if parallel is None:
-        parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
-    done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
+    if session is not None:  # in this process: what each page reads is recorded
+        done = [emit(job) for job in jobs[:n]]
+        with session.recording(r):
+            for _, path, _ in jobs[n:]:
+                if path in session.todo:
+                    with session.page(r, path):
+                        done.append(emit(jobs[len(done)]))
+                else:
+                    done.append(session.reused(path))
+    else:
+        if parallel is None:
+            parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
+        done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
     feed = r.h.feed()
-    return ({path: text for (_, path, _), text in zip(jobs[n:], done[n:])},
-            {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
+    pages = {path: text for (_, path, _), text in zip(jobs[n:], done[n:])}
+    if session is not None:
+        session.commit(pages)
+    return (pages, {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
 
 
 def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
