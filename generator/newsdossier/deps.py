@@ -36,7 +36,11 @@ checked only when a changed entity names its key. Hashes are kept per object, ho
 objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
-the history - is one global key; when it changes, or the history is on, every page renders.
+the history by its identity (HEAD and folder) - is one global key; when it changes (a commit),
+every page renders. What the history gives each page from all of the dossier (its date, its
+corrections: history.View derives them from every item's pages) is computed before the pages
+and is part of the page's ``("job", path)`` token; what the history's parts of a page read of
+the dossier (a claim's line, the items "Was ist neu" links) is recorded like any read.
 Tested: after sequences of edits of every kind of object the site is byte for byte the site a
 fresh build gives (tests/test_incremental.py).
 """
@@ -413,8 +417,9 @@ class Session:
         self.tokens.short_names = self.names
         # what a page's job hands its template (made from the dossier outside the page):
         # one more dependency of the page, ("job", path)
+        hist = _history_tokens(r, [job[1] for job in jobs])
         for _template, path, ctx in jobs:
-            self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx))
+            self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx), hist.get(path))
         paths = [job[1] for job in jobs]
         # an entity that is the same object as last time, citing the same article objects,
         # reads the same (the read cache gives back the objects of unchanged files): none of
@@ -558,18 +563,35 @@ TABLE_OF = {cls: {v: k for k, v in TABLE_KIND.items()}.get(kind) for cls, kind i
 _FIELDS = {cls: frozenset(cls.__dataclass_fields__) for cls in KINDS}
 
 
+def _history_tokens(r, paths: list[str]) -> dict:
+    """path -> what the history gives the page from outside it: its date and its corrections
+    (history.View.page_date, page_corrections). View derives them from every item's pages
+    (pages_of reads much of the dossier), so they are computed here, before any page renders,
+    and compared as the page's own data; what a page reads otherwise (a claim's history line,
+    the items "Was ist neu" links) is recorded like every other read. Empty without a history."""
+    view = getattr(r, "h", None)
+    if view is None or not view.active:
+        return {}
+    out = {}
+    for path in paths:
+        corrections = tuple((c.sha, tuple(repr(ch) for ch in chs)) for c, chs in view.page_corrections(path))
+        out[path] = (view.page_date(path), corrections)
+    return out
+
+
 def global_key(d, options) -> bytes | None:
-    """One hash of what every page shares; None: nothing is reused (the history is on)."""
+    """One hash of what every page shares, the history by its identity (its HEAD commit and
+    folder: the history of one HEAD is always the same)."""
     from . import i18n, jsonld
 
     inp = options.history
-    if inp is not None and inp.history is not None:
-        return None
+    hist = inp.history if inp is not None else None
     h = hashlib.blake2b(digest_size=16)
     parts = [options.use_directory_urls, options.preview, [str(p) for p in options.template_dirs],
              repr(options.thresholds), getattr(getattr(d, "meta", None), "language", None), i18n.active().lang,
              jsonld.modified(d),
-             None if inp is None else (repr(inp.fallback), inp.site_name, inp.site_url)]
+             None if inp is None else (repr(inp.fallback), inp.site_name, inp.site_url),
+             None if hist is None else (hist.head, hist.source, len(hist.commits))]
     h.update(repr(parts).encode("utf-8", "surrogatepass"))
     from .render import TEMPLATES
 

@@ -136,6 +136,9 @@ class History:
     commits: list[Commit]               # oldest first; only commits with changes
     #: problems with trailers, for the build log (info lines)
     notices: list[str] = field(default_factory=list)
+    #: what was read: the content folder's path in the repository (with ``head``, the
+    #: history's identity: the incremental preview's render cache keeps pages while it stays)
+    source: str = ""
 
     def entries(self) -> list[Commit]:
         """Commits with logged changes, newest first."""
@@ -697,8 +700,9 @@ def read(root: Path, content_dir: str = "content", cache: bool = True) -> Histor
     base = root / CACHE_DIR / hashlib.sha1(f"{prefix}{content_dir}".encode()).hexdigest()[:16]
     cache_file, state_file = base.with_suffix(".json"), base.with_suffix(".state.json")
     cached = _read_cache(cache_file) if cache else None
+    source = f"{prefix}{content_dir}"
     if cached is not None and cached["head"] == head:
-        return _history_of(cached)
+        return _history_of(cached, source)
     state, commits, notices, since = _State(), [], [], None
     if cached is not None and _continues(root, cached["head"], head):
         saved = _read_cache(state_file)
@@ -713,7 +717,7 @@ def read(root: Path, content_dir: str = "content", cache: bool = True) -> Histor
         _write_cache(state_file, {"version": CACHE_VERSION, "head": head, "files": state.files})
         _write_cache(cache_file, {"version": CACHE_VERSION, "head": head, "commits": [asdict(c) for c in commits],
                                   "notices": notices})
-    return History(head, commits, notices)
+    return History(head, commits, notices, source)
 
 
 def _continues(root: Path, old: str, new: str) -> bool:
@@ -750,8 +754,8 @@ def _commit_of(c: dict) -> Commit:
     return Commit(**{**c, "changes": [Change(**x) for x in c["changes"]]})
 
 
-def _history_of(data: dict) -> History:
-    return History(data["head"], [_commit_of(c) for c in data["commits"]], list(data["notices"]))
+def _history_of(data: dict, source: str = "") -> History:
+    return History(data["head"], [_commit_of(c) for c in data["commits"]], list(data["notices"]), source)
 
 
 def fallback_date(root: Path, content_dir: str) -> dt.date | None:
