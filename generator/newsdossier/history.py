@@ -868,6 +868,9 @@ class View:
         self._archive: dict[int, list[Commit]] | None = None
         self._entry_page: dict[str, str] | None = None
         self._heads: dict[tuple, str] = {}
+        #: item key -> its pages, known from the last render where they still hold (deps.py,
+        #: mkdocs serve); what pages_of finds is added
+        self.known_pages: dict[str, frozenset] | None = None
         if self.h is not None:
             self._walk(self.h)
 
@@ -901,7 +904,17 @@ class View:
                     self.corrections.setdefault(key, []).append((c, chs))
 
     # --- which pages an item appears on --------------------------------------------------
-    def pages_of(self, key: str, where: str = "") -> set[str]:
+    def pages_of(self, key: str, where: str = "") -> set[str] | frozenset[str]:
+        """The pages an item appears on (``where``: its topic or series at its last change)."""
+        known = self.known_pages
+        if known is None:
+            return self._pages_of(key, where)
+        out = known.get(key)
+        if out is None:
+            out = known[key] = frozenset(self._pages_of(key, where))
+        return out
+
+    def _pages_of(self, key: str, where: str = "") -> set[str]:
         from .render import PAGES
 
         r, d, ix = self.r, self.d, self.ix
