@@ -855,12 +855,14 @@ class View:
     def __init__(self, inp: Input | None, d, ix, r):
         self.inp, self.d, self.ix, self.r = inp, d, ix, r
         self.h = inp.history if inp else None
-        self.changed: dict[str, Commit] = {}        # key -> last commit changing it (wording too)
-        self.where: dict[str, str] = {}             # key -> its topic or series at that change
-        self.logged: dict[str, Commit] = {}         # key -> last commit with a logged change
-        self.since: dict[str, Commit] = {}          # key -> commit that (last) added it
-        self.statuses: dict[str, list[tuple[str, Commit]]] = {}
-        self.corrections: dict[str, list[tuple[Commit, list[Change]]]] = {}
+        # (made from the history when first read: __getattr__ walks it; a Renderer that makes
+        # no page - the figures' CSV files - never does)
+        self.changed: dict[str, Commit]             # key -> last commit changing it (wording too)
+        self.where: dict[str, str]                  # key -> its topic or series at that change
+        self.logged: dict[str, Commit]              # key -> last commit with a logged change
+        self.since: dict[str, Commit]               # key -> commit that (last) added it
+        self.statuses: dict[str, list[tuple[str, Commit]]]
+        self.corrections: dict[str, list[tuple[Commit, list[Change]]]]
         self._pages: dict[str, dt.date] | None = None
         self._page_corr: dict[str, list[tuple[Commit, list[Change]]]] | None = None
         self._macros = None
@@ -871,8 +873,16 @@ class View:
         #: item key -> its pages, known from the last render where they still hold (deps.py,
         #: mkdocs serve); what pages_of finds is added
         self.known_pages: dict[str, frozenset] | None = None
+
+    _WALKED = frozenset(("changed", "where", "logged", "since", "statuses", "corrections"))
+
+    def __getattr__(self, name: str):
+        if name not in View._WALKED:
+            raise AttributeError(name)
+        self.changed, self.where, self.logged, self.since, self.statuses, self.corrections = {}, {}, {}, {}, {}, {}
         if self.h is not None:
             self._walk(self.h)
+        return getattr(self, name)
 
     @property
     def active(self) -> bool:
