@@ -296,7 +296,8 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch, corpus_root):
     from newsdossier import render
 
     calls = []
-    monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
+    monkeypatch.setattr(render, "_render_parallel",
+                        lambda jobs, emit, sink=None: calls.append(len(jobs)) or [emit(j) for j in jobs])
     core.build(corpus_root)  # a small dossier: under Thresholds.parallel_min_pages pages
     assert calls == []
     monkeypatch.setattr(render, "can_fork", lambda: True)
@@ -494,3 +495,52 @@ def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds(corpus_ro
         quotes.append(texts[-1][-5:] + " " + texts[0][:5])  # across the end of one block and the next
         for q in quotes:
             assert [(m.block.anchor, m.start, m.end) for m in locate(art, q)] == per_block(art, q), q
+
+
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
+def test_the_core_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
+    """From parallel_min_bytes of content on, 'mkdocs build' loads and renders in a forked child
+    (detached.py) that sends the pages back from both rendering processes: same site."""
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
+
+    from newsdossier import detached, load, plugin, render, speed
+
+    used = []
+    real = detached.run_detached
+    monkeypatch.setattr(plugin, "run_detached", lambda work: used.append(1) or real(work))
+    sites = {}
+    for parallel in (False, True):
+        (tmp_path / str(parallel)).mkdir()
+        proj = make_project(tmp_path / str(parallel), fixture)
+        if parallel:
+            set_plugin_options(proj, parallel_min_bytes=1, parallel_min_pages=1)
+            for module in (speed, render, load):
+                monkeypatch.setattr(module, "can_fork", lambda: True)
+        sites[parallel] = _site_files(build_project(proj))
+    assert used == [1]
+    assert sites[True].keys() == sites[False].keys()
+    assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
+
+
+def test_a_detached_core_that_fails_or_dies_is_an_error(monkeypatch):
+    import os
+
+    from newsdossier import safety
+    from newsdossier.detached import run_detached
+    from newsdossier.page import Page
+
+    with pytest.raises(RuntimeError, match="core in a second process failed:(.|\n)*ZeroDivisionError"):
+        run_detached(lambda sink: 1 / 0)
+    with pytest.raises(RuntimeError, match="core in a second process ended with exit code 3"):
+        run_detached(lambda sink: os._exit(3))
+
+    def work(sink):  # pages from both processes, out of order; the size budget still applies
+        sink.second.send((2, Page("b.md", "B", {}, [], "b" * 20)))
+        sink.first.send((1, Page("a.md", "A", {}, [], "a")))
+        return core.Result(dossier="model", problems=[]), 7
+
+    result, more = run_detached(work)
+    assert (list(result.pages), result.dossier, more, result.ok) == (["a.md", "b.md"], None, 7, True)
+    monkeypatch.setattr(safety, "MAX_PAGE_CHARS", 10)
+    result, _ = run_detached(work)
+    assert result.pages == {} and "b.md" in result.errors[0].message

@@ -28,6 +28,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import history, i18n
 from .core import Result, build
+from .detached import run_detached
 from .errors import ContentError
 from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
 from .page import Heading, Page
@@ -87,6 +88,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
         self.feed = False
+        self.n_sources = 0
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -159,8 +161,16 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if checked is not None and checked[0] != (self.root, self.config.content_dir, self.config.seeds_dir):
             checked = None
         options = self._options(config)
-        result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None, cache=self.read_cache)
+
+        def core(sink=None):  # the result, with what the rest of the build needs of the model
+            result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
+                           checked=checked[1] if checked else None, cache=self.read_cache, sink=sink)
+            d = result.dossier
+            return result, ((footer(d, options) if d is not None else {}), len(d.sources) if d is not None else 0)
+
+        # large builds: the model stays in a forked child, this process gets the pages (peak memory)
+        detach = checked is None and self.speed.detach_core(self.root / self.config.content_dir)
+        result, (foot, self.n_sources) = run_detached(core) if detach else core()
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
@@ -176,7 +186,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 log.info("content problems fixed: the preview shows the pages again")
             self.preview.succeeded(result.pages, result.nav)
         self.result = result
-        config.extra["dossier_footer"] = footer(result.dossier, options) if result.dossier is not None else {}  # theme/main.html
+        config.extra["dossier_footer"] = foot  # theme/main.html
         if self.config.nav and not self.user_nav:
             config.nav = result.nav
         self.speed.keep()
@@ -186,7 +196,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         files = only_generated(files, config)  # nothing in content/ is published as it is
         self.generated = set(self.result.pages)
         self.unsearched = set() if self.preview.failed else search_excluded(
-            self.result.pages, len(self.result.dossier.sources), self.speed.thresholds)
+            self.result.pages, self.n_sources, self.speed.thresholds)
         # "Was ist neu" repeats the texts of the items it lists, every version of them: in the
         # search it would answer nearly every query a second time (the corrections page stays)
         self.unsearched |= {uri for uri in self.result.pages if history.is_changes_page(uri)}
