@@ -151,12 +151,20 @@ def test_link_lists_made_once_per_place_are_the_lists_made_each_time(corpus_root
     assert any('href="./"' in p.body_html or 'href="../' in p.body_html for p in memo.values())
 
 
-@pytest.mark.parametrize("fixture", ["mini", "corpus"])
-def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
+@pytest.mark.parametrize("fixture", ["mini", "corpus", "attributes"])
+def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture, monkeypatch):
     """Pages that stay out of the search index get their HTML only when MkDocs writes them
-    (plugin.on_page_context): every page is the same as when MkDocs holds all of them."""
+    (plugin.on_page_context): every page is the same as when MkDocs holds all of them. With
+    "attributes", every page carries a data-search-* attribute, which Material's search plugin
+    removes from every page's HTML (also from the unsearched ones: they are not deferred then)."""
     from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
+    from newsdossier.page import Page
+
+    if fixture == "attributes":
+        fixture, init = "mini", Page.__init__
+        monkeypatch.setattr(Page, "__init__", lambda self, path, title, meta, toc, body: init(
+            self, path, title, meta, toc, body + '<p data-search-exclude="ja">x</p>'))
     sites = {}
     for limit in (0, 10_000):  # 0: the source and actor pages and the chronology are unsearched
         (tmp_path / str(limit)).mkdir()
@@ -164,6 +172,7 @@ def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
         sites[limit] = {k: v for k, v in _site_files(build_project(proj)).items() if k.endswith(".html")}
     assert sites[0].keys() == sites[10_000].keys() and "chronologie/index.html" in sites[0]
     assert [k for k in sites[0] if sites[0][k] != sites[10_000][k]] == []
+    assert all(b"data-search-exclude" not in v for v in sites[0].values())
 
 
 def test_large_dossiers_keep_topics_out_of_the_navigation():
