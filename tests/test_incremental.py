@@ -153,3 +153,126 @@ def test_read_cache_gives_what_a_fresh_load_gives(tmp_path):
         assert cached.pages == fresh.pages
         assert cached.assets == fresh.assets
     assert reads[0] > 2 and reads[1] == 1 and reads[2] == 1, reads  # only the saved file is read again
+
+
+def _append(rel: str, text: str):
+    def edit(proj: Path) -> None:
+        path = proj / rel
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return edit
+
+
+def _before_paragraph(text: str, quote: str, new: str) -> str:
+    paragraphs = text.split("\n\n")
+    i = next(i for i, p in enumerate(paragraphs) if quote in p)
+    return "\n\n".join(paragraphs[:i] + [new] + paragraphs[i:])
+
+
+def _core_run(proj: Path, edits) -> list[int]:
+    """core.build with the read and render caches of the previous builds (as under mkdocs
+    serve) after each edit, against a fresh build of the same files: the same problems, pages
+    and assets. Returns how many pages each build rendered (None: it rendered nothing)."""
+    from newsdossier import core
+    from newsdossier.deps import RenderCache
+    from newsdossier.incremental import ReadCache
+    from newsdossier.render import Options
+
+    cache, render_cache = ReadCache(), RenderCache()
+    rendered = []
+    core.build(proj, options=Options(preview=True), cache=cache, render_cache=render_cache)
+    for i, edit in enumerate(edits):
+        edit(proj)
+        render_cache.last_rendered = None
+        cached = core.build(proj, options=Options(preview=True), cache=cache, render_cache=render_cache)
+        rendered.append(render_cache.last_rendered)
+        fresh = core.build(proj, options=Options(preview=True))
+        assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems], i
+        assert cached.pages.keys() == fresh.pages.keys(), i
+        different = [p for p in fresh.pages if cached.pages[p] != fresh.pages[p]]
+        assert not different, (i, different)
+        assert cached.assets == fresh.assets, i
+    return rendered
+
+
+def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
+    """Edits of every kind of object, ids added, removed and renamed, an error and its fix:
+    each incremental render equals a fresh one, and most edits render few pages."""
+    proj = make_project(tmp_path)
+    article = proj / "seeds" / "artikel.txt"
+    original = article.read_text(encoding="utf-8")
+    quote = "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet."
+    edits = [
+        lambda p: None,  # 0 nothing changed: nothing rendered
+        _replace("content/glossary/glossar.yaml", "1000 Kilogramm.", "Tausend Kilogramm."),  # 1 term
+        _replace("content/actors/akteure.yaml", "Bürgermeisterin von Testdorf", "Bürgermeisterin im Ort"),  # 2 actor
+        _replace("content/topics/ernte.yaml", "lead: Wie groß war die Ernte in Testdorf?", "lead: Wie groß war sie?"),
+        _replace("content/topics/ernte.yaml", "status: umstritten", "status: berichtet"),  # 4 claim
+        _replace("content/events/chronik.yaml", "title: Die Ernte beginnt", "title: Die Ernte fängt an"),  # 5 event
+        _replace("content/events/chronik.yaml", "id: erntebeginn", "id: ernte-start"),  # 6 renamed id
+        _replace("content/figures/ernte.yaml", "value: 900", "value: 950"),  # 7 figure
+        _replace("content/figures/ernte.yaml", "unit: Tonnen", "unit: t"),  # 8 series
+        _replace("content/contradictions/streit.yaml", "Der Verband schätzt 900 Tonnen.", "Der Verband schätzt nur 900 Tonnen."),
+        _replace("content/sources/rekordernte.yaml", "title: Testdorf meldet Rekordernte", "title: Rekordernte"),
+        _replace("content/sources/rekordernte.yaml", 'published: "2024-09"', 'published: "2024-09-02"'),  # 11
+        # 12 the article's text: a new paragraph before the quote's (its number changes everywhere)
+        lambda p: article.write_text(_before_paragraph(original, quote, "Ein neuer Absatz steht hier."),
+                                     encoding="utf-8"),
+        _append("content/glossary/glossar.yaml", "- id: ar\n  term: Ar\n  definition: 100 Quadratmeter.\n"),  # 13 added
+        _replace("content/glossary/glossar.yaml", "- id: ar\n  term: Ar\n  definition: 100 Quadratmeter.\n", ""),
+        _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),  # 15 an error
+        _replace("content/topics/ernte.yaml", "order: 1\ntitel: x", "order: 1"),  # 16 its fix
+        _replace("content/dossier.yaml", "Jede Aussage ist belegt.", "Jede Aussage hat einen Beleg."),  # 17 overview
+        _replace("content/dossier.yaml", "title: Testdossier", "title: Ein Testdossier"),
+        lambda p: article.write_text(original, encoding="utf-8"),
+        # who says what: the index's tables change (an actor's page lists a claim it did not read)
+        _replace("content/topics/ernte.yaml", "by: [bauernverband]", "by: [bauernverband, beispiel]"),
+        _replace("content/events/chronik.yaml", "actors: [beispiel]", "actors: [beispiel, bauernverband]"),
+    ]
+    rendered = _core_run(proj, edits)
+    assert rendered[0] == 0, rendered
+    assert rendered[15] is None, rendered  # the error: nothing rendered
+    # a term is on the glossary only
+    assert rendered[1] == 1 and rendered[13] == 1 and rendered[14] == 1, rendered
+
+
+
+def test_render_cache_random_edits_of_a_corpus(tmp_path):
+    """Random edits of the texts, titles, names, numbers and sources' dates of a small
+    synthetic corpus: every incremental render equals a fresh one."""
+    import random
+    import re
+
+    proj = make_project(tmp_path, "corpus")
+    rng = random.Random(7)
+    files = sorted((proj / "content").rglob("*.yaml"))
+    field = re.compile(r"^(\s*(?:- )?(?:title|lead|text|name|role|definition|summary|term|note|label|intro|unit|"
+                       r"description|refers_to|value|order): )(.*)$", re.M)
+
+    sources = sorted((proj / "content" / "sources").glob("*.yaml"))
+    published = re.compile(r'^published: "[0-9-]+"$', re.M)
+
+    def edit_once(proj: Path) -> None:
+        if rng.random() < 0.4:  # a source's date: the order of sources everywhere they are listed
+            path = rng.choice(sources)
+            day = f'published: "20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"'
+            path.write_text(published.sub(day, path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+        for _ in range(rng.choice([1, 1, 2])):
+            path = rng.choice(files)
+            text = path.read_text(encoding="utf-8")
+            found = list(field.finditer(text))
+            if not found:
+                continue
+            m = rng.choice(found)
+            head, value = m.group(1), m.group(2)
+            if head.rstrip().endswith(("value:", "order:")):
+                new = str(rng.randint(1, 999))
+            elif value.startswith('"') and value.endswith('"'):
+                new = value[:-1] + f' x{rng.randint(0, 99)}"'
+            elif value and value not in ("|", ">") and not value.startswith(("[", "{", "'")):
+                new = value + f" x{rng.randint(0, 99)}"
+            else:
+                continue
+            path.write_text(text[:m.start()] + head + new + text[m.end():], encoding="utf-8")
+
+    rendered = _core_run(proj, [edit_once for _ in range(12)])
+    assert any(n for n in rendered), rendered

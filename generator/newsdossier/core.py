@@ -87,14 +87,16 @@ def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresh
 
 
 def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
-          options: Options | None = None, checked: Result | None = None, cache=None, sink=None) -> Result:
+          options: Options | None = None, checked: Result | None = None, cache=None,
+          render_cache=None, sink=None) -> Result:
     """Load, validate, index and render. Renders nothing when there are errors.
 
     ``checked``: what check() returned for the same input a moment ago ('dossier build' checks
     before it starts MkDocs); it is rendered instead of loading everything a second time.
     ``cache``: incremental.ReadCache (mkdocs serve), files unchanged since the last build are
-    not read again. ``sink``: the pages go there as they are rendered (detached.py), not into
-    the result; the caller checks their sizes."""
+    not read again; ``render_cache``: deps.RenderCache (mkdocs serve), only the pages whose
+    inputs changed since the last render are rendered. ``sink``: the pages go there as they
+    are rendered (detached.py), not into the result; the caller checks their sizes."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
     options = options or Options()
@@ -107,9 +109,10 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
         options = options or Options()
-        tasks = {EXPORT_PATH: lambda: export_json(d, ix), **csv_tasks(d, ix, options)}
+        kept = render_cache.export_view if render_cache is not None else None
+        tasks = {EXPORT_PATH: lambda: export_json(d, ix, kept), **csv_tasks(d, ix, options)}
         try:
-            result.pages, extra = render_with(d, ix, options, tasks, sink=sink)
+            result.pages, extra = render_with(d, ix, options, tasks, cache=render_cache, sink=sink)
         except jinja2.TemplateError as exc:  # a page template (a theme override, say) is broken
             result.problems.append(template_problem(exc, Path(root)))
             return result

@@ -212,7 +212,20 @@ def export(d: Dossier, ix: Index) -> dict:
     return out
 
 
-def export_json(d: Dossier, ix: Index) -> bytes:
+def dumps(value) -> str:
     # compact: Python's C encoder writes it (an indented dump goes through the pure-Python
     # encoder, 3.5x slower at 1,000 articles) and the file is a fifth smaller
-    return (json.dumps(export(d, ix), ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def export_json(d: Dossier, ix: Index, kept: Callable[[View, Any, Index], str] | None = None) -> bytes:
+    """The export as JSON. ``kept(view, obj, ix)``: an object's exported JSON text, from a
+    cache where it cannot have changed (deps.RenderCache.export_view, mkdocs serve); the
+    text is the same, put together from the objects' texts."""
+    if kept is None:
+        return (dumps(export(d, ix)) + "\n").encode("utf-8")
+    parts = ['{"version":', dumps(EXPORT_VERSION), ',"title":', dumps(d.meta.title if d.meta else None)]
+    for key, view, items in COLLECTIONS:
+        parts += [",", dumps(key), ":[", ",".join([kept(view, o, ix) for o in items(d)]), "]"]
+    parts.append("}\n")
+    return "".join(parts).encode("utf-8")

@@ -1,5 +1,7 @@
-"""Incremental preview: after a save under 'mkdocs serve', MkDocs rebuilds only the pages whose
-output can have changed; every other page keeps the file of the previous build.
+"""Incremental preview: after a save under 'mkdocs serve', only what changed is read again
+(``ReadCache``), only the pages whose inputs changed are rendered again (deps.RenderCache), and
+MkDocs rebuilds only the pages whose output can have changed; every other page keeps the file
+of the previous build.
 
 A page's built HTML is a function of its generated page (title, meta, toc, body) and of what
 every page shares: the navigation with the titles of the pages in it, the configuration
@@ -12,8 +14,9 @@ search index entries), and one key for all the shared parts. On the next build:
   removed...): every page is built, as before;
 * else a page whose hash is unchanged is *reused*: the plugin restores the saved state
   instead of rendering it, lets MkDocs render it with a one-line template
-  (``dossier-reused.html``), gives Material's search index the saved entries, and after the
-  build moves the previous output file back in place of that placeholder.
+  (``dossier-reused.html``) whose output the plugin drops (MkDocs writes no file for an empty
+  page), gives Material's search index the saved entries, and after the build moves the
+  previous output file back (a folder holding only reused files as a whole).
 
 MkDocs empties site_dir before every non-dirty build but leaves hidden entries alone, so the
 previous build's files are moved into ``site_dir/.dossier-previous/`` first (renames, no
@@ -76,6 +79,21 @@ class PageCache:
     #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
     source: Path | None = None
     keep_as_good: bool = False
+    #: id(page) -> (page, its digest): the pages of the last build (kept: no id is reused)
+    _hashed: dict = field(default_factory=dict)
+
+    def digests_of(self, pages: dict) -> dict[str, bytes]:
+        """page.Page.digest() of every page; a page the render cache reused is the same object
+        as last time: hashed once."""
+        known, self._hashed = self._hashed, {}
+        out = {}
+        for uri, p in pages.items():
+            hit = known.get(id(p))
+            if hit is None or hit[0] is not p:
+                hit = (p, p.digest())
+            self._hashed[id(p)] = hit
+            out[uri] = hit[1]
+        return out
 
     def forget(self) -> None:
         self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
@@ -178,8 +196,8 @@ class PageCache:
         if self.site_dir is None:
             self.last_reused = 0
             return
-        for saved in self.reused.values():
-            os.replace(self.source / saved.dest_uri, self.site_dir / saved.dest_uri)
+        if self.reused:
+            _move_back(self.source, self.site_dir, {saved.dest_uri for saved in self.reused.values()})
         for uri, saved in self.reused.items():
             self.pages[uri] = saved
         self.last_reused, self.reused = len(self.reused), {}
@@ -193,6 +211,84 @@ class PageCache:
             shutil.rmtree(self.stash, ignore_errors=True)
         self.stash = self.source = None
         self.keep_as_good = False
+
+
+def _move_back(source: Path, site: Path, wanted: set[str]) -> None:
+    """Move the files ``wanted`` (paths relative to both folders) from ``source`` into
+    ``site``: a folder of ``source`` that holds only wanted files and is not in ``site`` yet is
+    moved as a whole (one rename instead of one per page)."""
+    total: dict[str, int] = {}
+    want: dict[str, int] = {}
+    for dirpath, _dirs, names in os.walk(source):
+        rel = os.path.relpath(dirpath, source)
+        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        folders = [rel[:i + 1] for i, ch in enumerate(rel) if ch == "/"]
+        for name in names:
+            hit = rel + name in wanted
+            for folder in folders:
+                total[folder] = total.get(folder, 0) + 1
+                if hit:
+                    want[folder] = want.get(folder, 0) + 1
+
+    def merge(rel: str) -> None:
+        for entry in os.scandir(source / rel if rel else source):
+            path = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                folder = path + "/"
+                if not want.get(folder):
+                    continue
+                target = site / path
+                if want[folder] == total[folder] and not target.exists():
+                    os.rename(entry.path, target)
+                else:
+                    target.mkdir(exist_ok=True)
+                    merge(folder)
+            elif path in wanted:
+                os.replace(entry.path, site / path)
+
+    merge("")
+
+
+class TemplateCodeCache:
+    """Jinja's compiled templates kept from one 'mkdocs serve' build to the next: MkDocs makes
+    a new Jinja environment (the theme's) every build, and compiling Material's templates
+    again took a third of a second. Jinja checks each template's source against the kept
+    code's checksum, so an edited template is compiled anew (jinja2.BytecodeCache)."""
+
+    def __new__(cls):
+        import jinja2
+
+        class Memory(jinja2.BytecodeCache):
+            def __init__(self) -> None:
+                self.data: dict[str, bytes] = {}
+
+            def load_bytecode(self, bucket) -> None:
+                code = self.data.get(bucket.key)
+                if code is not None:
+                    bucket.bytecode_from_string(code)
+
+            def dump_bytecode(self, bucket) -> None:
+                self.data[bucket.key] = bucket.bytecode_to_string()
+
+        return Memory()
+
+
+def quiet_reused_pages(cache: PageCache) -> None:
+    """MkDocs says 'Page skipped' (INFO) for each page whose output is empty: the reused pages
+    of the incremental preview, whose files are put back after the build. Not said for those."""
+    import logging
+
+    class Quiet(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            msg = record.msg if isinstance(record.msg, str) else ""
+            if not msg.startswith("Page skipped: '"):
+                return True
+            return msg[len("Page skipped: '"):].rsplit("'. ", 1)[0] not in cache.reused
+
+    logger = logging.getLogger("mkdocs.commands.build")
+    for f in [f for f in logger.filters if type(f).__name__ == "Quiet"]:
+        logger.removeFilter(f)  # (a filter of an earlier plugin instance)
+    logger.addFilter(Quiet())
 
 
 def shared_key(config, nav_titles: dict, pages, root: Path, theme_dirs) -> bytes:

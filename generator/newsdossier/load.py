@@ -354,7 +354,7 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
             continue
         if src.paragraphs == "blank-lines":
             _warn_line_paragraphs(src, seeds_dir, furniture, problems)
-        lines = {normalize(line) for line in src.article.raw.split("\n")}
+        lines = _normalized_lines(src.article)
         for f in src.furniture:
             if normalize(f.line) not in lines:
                 best = _closest_line(normalize(f.line), [x for x in lines if x])
@@ -366,10 +366,21 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
                              f"run 'dossier new-source {seeds_dir}/{name}' to start one")
 
 
+def _normalized_lines(article: Article) -> set[str]:
+    """The article's lines, normalised; kept on the article (the read cache of 'mkdocs serve'
+    gives back the same article object while its file is unchanged)."""
+    lines = article.__dict__.get("_normalized_lines")
+    if lines is None:
+        lines = article.__dict__["_normalized_lines"] = {normalize(line) for line in article.raw.split("\n")}
+    return lines
+
+
 def _warn_line_paragraphs(src, seeds_dir: str, furniture: dict[str, str], problems: Problems) -> None:
     """One paragraph made of several lines that each end a sentence: probably an article with
     one paragraph per line, which blank-line splitting would show (and count) as one."""
-    suspect = line_paragraphs_suspected(src.article.raw, furniture)
+    memo = src.article.__dict__  # (the read cache's article objects were made with this furniture)
+    key = ("_line_paragraphs", tuple(sorted(furniture.items())))
+    suspect = memo[key] if key in memo else memo.setdefault(key, line_paragraphs_suspected(src.article.raw, furniture))
     if suspect is None:
         return
     line, count = suspect
@@ -448,10 +459,17 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 
 
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
+    blocks_of: dict[int, set[int]] = {}  # id(article) -> ids of its blocks
     for _owner, cit in d.all_citations():
         src = d.sources.get(cit.source)
         if src is None or src.article is None:
             continue
+        if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
+            ids = blocks_of.get(id(src.article))  # in this very article, the same place again
+            if ids is None:
+                ids = blocks_of[id(src.article)] = {id(b) for b in src.article.blocks}
+            if id(cit.block) in ids:
+                continue
         _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
     for src in d.sources.values():
         art = src.article

@@ -28,9 +28,11 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from . import history, i18n
 from .core import Result, build
+from .deps import RenderCache
 from .detached import run_detached
 from .errors import ContentError
-from .incremental import REUSED_TEMPLATE, PageCache, ReadCache, shared_key
+from .incremental import (REUSED_TEMPLATE, PageCache, ReadCache, TemplateCodeCache, quiet_reused_pages,
+                          shared_key)
 from .page import Heading, Page
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
@@ -87,6 +89,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         #: the previous build's pages, for the incremental preview (mkdocs serve)
         self.cache = PageCache()
         self.read_cache: ReadCache | None = None
+        self.render_cache: RenderCache | None = None
+        self.template_code = None
         self.feed = False
         self.n_sources = 0
 
@@ -95,6 +99,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.command = command
         self.cache = PageCache()
         self.read_cache = ReadCache() if command == "serve" else None
+        self.render_cache = RenderCache() if command == "serve" else None
+        self.template_code = TemplateCodeCache() if command == "serve" else None
+        if command == "serve":
+            quiet_reused_pages(self.cache)
 
     @event_priority(100)  # before the search plugin reads the theme's language
     def on_config(self, config):
@@ -164,12 +172,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
         def core(sink=None):  # the result, with what the rest of the build needs of the model
             result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                           checked=checked[1] if checked else None, cache=self.read_cache, sink=sink)
+                           checked=checked[1] if checked else None, cache=self.read_cache,
+                           render_cache=self.render_cache, sink=sink)
             d = result.dossier
             return result, ((footer(d, options) if d is not None else {}), len(d.sources) if d is not None else 0)
 
         # large builds: the model stays in a forked child, this process gets the pages (peak memory)
-        detach = checked is None and self.speed.detach_core(self.root / self.config.content_dir)
+        detach = checked is None and self.render_cache is None and self.speed.detach_core(
+            self.root / self.config.content_dir)
         result, (foot, self.n_sources) = run_detached(core) if detach else core()
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
@@ -229,7 +239,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         nav_titles = {uri: pages[uri].title if uri in pages else "" for uri in _nav_paths(config.nav or [])}
         custom = getattr(config.theme, "custom_dir", None)
         key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
-        digests = {uri: p.digest() for uri, p in pages.items()}
+        digests = self.cache.digests_of(pages)
         self.cache.plan(key, digests, self.preview.failed)
         index = search_index_of(config)
         if index is not None:
@@ -293,6 +303,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         return context
 
     def on_env(self, env, *, config, files):
+        if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
+            env.bytecode_cache = self.template_code
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
@@ -303,6 +315,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_post_page(self, output: str, *, page, config) -> str:
         if self.command == "serve":
+            if page.file.src_uri in self.cache.reused:
+                return ""  # MkDocs writes no file; the previous one is put back (incremental)
             self.cache.remember(page)
         if page.file.src_uri in self.generated:
             page.content = ""  # written: nothing reads it again (see on_page_context)

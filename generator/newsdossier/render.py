@@ -670,15 +670,18 @@ def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None
 
 
 def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
-                parallel: bool | None = None, sink=None) -> tuple[dict[str, Page], dict[str, Any]]:
+                parallel: bool | None = None, cache=None, sink=None) -> tuple[dict[str, Page], dict[str, Any]]:
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
-    second process with the pages when there is one. ``sink`` (detached.Sink): each page is
-    sent there as soon as it is rendered, with its place in the navigation order, and not
-    kept (the pages returned are then none)."""
+    second process with the pages when there is one. ``cache``: deps.RenderCache of the
+    previous renders (mkdocs serve): only the pages whose inputs changed are rendered.
+    ``sink`` (detached.Sink; not with ``cache``): each page is sent there as soon as it is
+    rendered, with its place in the navigation order, and not kept (the pages returned are
+    then none)."""
     r = Renderer(d, ix, options)
     # the extra tasks first: one process runs them while the other starts on the pages
     jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
     n = len(extra)
+    session = cache.session(d, ix, options, r, jobs[n:]) if cache is not None else None
     mod = jsonld.modified(d)
     works: dict[str, dict] = {}  # each cited source's JSON-LD, made once per process
 
@@ -695,16 +698,28 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
                 **jsonld.linked_data(d, cited, r.h.modified(path) or mod, works)}
         return Page(path, title, meta, toc.items(), body)
 
-    if parallel is None:
-        parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
-    if parallel:
-        done = _render_parallel(jobs, emit, sink)
+    if session is not None:  # in this process: what each page reads is recorded
+        done = [emit(job) for job in jobs[:n]]
+        with session.recording(r):
+            for _, path, _ in jobs[n:]:
+                if path in session.todo:
+                    with session.page(r, path):
+                        done.append(emit(jobs[len(done)]))
+                else:
+                    done.append(session.reused(path))
     else:
-        done = _work(jobs, emit, itertools.count().__next__, sink and sink.first)
-        done = [done.get(i) for i in range(len(jobs))]
+        if parallel is None:
+            parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
+        if parallel:
+            done = _render_parallel(jobs, emit, sink)
+        else:
+            done = _work(jobs, emit, itertools.count().__next__, sink and sink.first)
+            done = [done.get(i) for i in range(len(jobs))]
     feed = r.h.feed()
-    return ({} if sink is not None else {path: text for (_, path, _), text in zip(jobs[n:], done[n:])},
-            {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
+    pages = {} if sink is not None else {path: text for (_, path, _), text in zip(jobs[n:], done[n:])}
+    if session is not None:
+        session.commit(pages)
+    return (pages, {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
 
 
 def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:

@@ -81,7 +81,7 @@ def _paragraphs_cited(d: Dossier, s: Setting, report: _Report) -> None:
             if (sid, b.number) not in cited:
                 words = b.text if len(b.text) <= 80 else b.text[:79].rsplit(" ", 1)[0] + " …"
                 report(Pos(src.article.path, b.line, 1), f"¶{b.number} of source '{sid}' is cited by no claim, event or figure",
-                       f"cite a passage of it; a line that is not article text (caption, credit, navigation) belongs in "
+                       "cite a passage of it; a line that is not article text (caption, credit, navigation) belongs in "
                        f"'furniture:' of the source's file", [f"„{words}“"])
 
 

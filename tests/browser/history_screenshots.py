@@ -33,7 +33,7 @@ TOPIC = "content/topics/truppenstaerke.yaml"
 ENV = {"GIT_AUTHOR_NAME": "Redaktion", "GIT_AUTHOR_EMAIL": "red@example.org", "GIT_COMMITTER_NAME": "Redaktion",
        "GIT_COMMITTER_EMAIL": "red@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
 NEW_CLAIM = """      - id: pentagon-boden
-        text: Das Pentagon spricht laut demselben Artikel von Soldaten „auf russischem Boden“.
+        text: Das Pentagon spricht von nordkoreanischen Soldaten „auf russischem Boden“.
         by: [pentagon]
         status: berichtet
         cite:
