@@ -7,7 +7,8 @@
 * ``on_files`` adds the pages as ``File.generated`` (nothing is written into a docs folder).
 * ``mkdocs serve`` is the editor preview: full article texts and coverage marks.
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
-  build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown.
+  build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown; a large
+  'mkdocs build' runs the core in a forked child that sends the pages back (detached.py).
 * The pages are data (page.Page: title, meta, table of contents, body HTML): MkDocs gets them
   without Markdown - an empty file (on_files), the meta data (on_page_markdown), the body and
   table of contents (on_page_content, or on_page_context for pages kept out of search).
