@@ -151,12 +151,20 @@ def test_link_lists_made_once_per_place_are_the_lists_made_each_time(corpus_root
     assert any('href="./"' in p.body_html or 'href="../' in p.body_html for p in memo.values())
 
 
-@pytest.mark.parametrize("fixture", ["mini", "corpus"])
-def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
+@pytest.mark.parametrize("fixture", ["mini", "corpus", "attributes"])
+def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture, monkeypatch):
     """Pages that stay out of the search index get their HTML only when MkDocs writes them
-    (plugin.on_page_context): every page is the same as when MkDocs holds all of them."""
+    (plugin.on_page_context): every page is the same as when MkDocs holds all of them. With
+    "attributes", every page carries a data-search-* attribute, which Material's search plugin
+    removes from every page's HTML (also from the unsearched ones: they are not deferred then)."""
     from conftest import build_project, make_project, set_plugin_options  # noqa: E402
 
+    from newsdossier.page import Page
+
+    if fixture == "attributes":
+        fixture, init = "mini", Page.__init__
+        monkeypatch.setattr(Page, "__init__", lambda self, path, title, meta, toc, body: init(
+            self, path, title, meta, toc, body + '<p data-search-exclude="ja">x</p>'))
     sites = {}
     for limit in (0, 10_000):  # 0: the source and actor pages and the chronology are unsearched
         (tmp_path / str(limit)).mkdir()
@@ -164,6 +172,7 @@ def test_pages_kept_out_of_search_are_written_the_same(tmp_path, fixture):
         sites[limit] = {k: v for k, v in _site_files(build_project(proj)).items() if k.endswith(".html")}
     assert sites[0].keys() == sites[10_000].keys() and "chronologie/index.html" in sites[0]
     assert [k for k in sites[0] if sites[0][k] != sites[10_000][k]] == []
+    assert all(b"data-search-exclude" not in v for v in sites[0].values())
 
 
 def test_large_dossiers_keep_topics_out_of_the_navigation():
@@ -296,7 +305,8 @@ def test_only_large_dossiers_render_in_two_processes(monkeypatch, corpus_root):
     from newsdossier import render
 
     calls = []
-    monkeypatch.setattr(render, "_render_parallel", lambda jobs, emit: calls.append(len(jobs)) or [emit(j) for j in jobs])
+    monkeypatch.setattr(render, "_render_parallel",
+                        lambda jobs, emit, sink=None: calls.append(len(jobs)) or [emit(j) for j in jobs])
     core.build(corpus_root)  # a small dossier: under Thresholds.parallel_min_pages pages
     assert calls == []
     monkeypatch.setattr(render, "can_fork", lambda: True)
@@ -494,3 +504,52 @@ def test_locate_in_the_joined_body_finds_what_a_search_per_block_finds(corpus_ro
         quotes.append(texts[-1][-5:] + " " + texts[0][:5])  # across the end of one block and the next
         for q in quotes:
             assert [(m.block.anchor, m.start, m.end) for m in locate(art, q)] == per_block(art, q), q
+
+
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
+def test_the_core_in_a_second_process_gives_the_same_site(tmp_path, fixture, monkeypatch):
+    """From parallel_min_bytes of content on, 'mkdocs build' loads and renders in a forked child
+    (detached.py) that sends the pages back from both rendering processes: same site."""
+    from conftest import build_project, make_project, set_plugin_options  # noqa: E402
+
+    from newsdossier import detached, load, plugin, render, speed
+
+    used = []
+    real = detached.run_detached
+    monkeypatch.setattr(plugin, "run_detached", lambda work: used.append(1) or real(work))
+    sites = {}
+    for parallel in (False, True):
+        (tmp_path / str(parallel)).mkdir()
+        proj = make_project(tmp_path / str(parallel), fixture)
+        if parallel:
+            set_plugin_options(proj, parallel_min_bytes=1, parallel_min_pages=1)
+            for module in (speed, render, load):
+                monkeypatch.setattr(module, "can_fork", lambda: True)
+        sites[parallel] = _site_files(build_project(proj))
+    assert used == [1]
+    assert sites[True].keys() == sites[False].keys()
+    assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
+
+
+def test_a_detached_core_that_fails_or_dies_is_an_error(monkeypatch):
+    import os
+
+    from newsdossier import safety
+    from newsdossier.detached import run_detached
+    from newsdossier.page import Page
+
+    with pytest.raises(RuntimeError, match="core in a second process failed:(.|\n)*ZeroDivisionError"):
+        run_detached(lambda sink: 1 / 0)
+    with pytest.raises(RuntimeError, match="core in a second process ended with exit code 3"):
+        run_detached(lambda sink: os._exit(3))
+
+    def work(sink):  # pages from both processes, out of order; the size budget still applies
+        sink.second.send((2, Page("b.md", "B", {}, [], "b" * 20)))
+        sink.first.send((1, Page("a.md", "A", {}, [], "a")))
+        return core.Result(dossier="model", problems=[]), 7
+
+    result, more = run_detached(work)
+    assert (list(result.pages), result.dossier, more, result.ok) == (["a.md", "b.md"], None, 7, True)
+    monkeypatch.setattr(safety, "MAX_PAGE_CHARS", 10)
+    result, _ = run_detached(work)
+    assert result.pages == {} and "b.md" in result.errors[0].message

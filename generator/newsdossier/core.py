@@ -88,14 +88,15 @@ def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresh
 
 def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
           options: Options | None = None, checked: Result | None = None, cache=None,
-          render_cache=None) -> Result:
+          render_cache=None, sink=None) -> Result:
     """Load, validate, index and render. Renders nothing when there are errors.
 
     ``checked``: what check() returned for the same input a moment ago ('dossier build' checks
     before it starts MkDocs); it is rendered instead of loading everything a second time.
     ``cache``: incremental.ReadCache (mkdocs serve), files unchanged since the last build are
     not read again; ``render_cache``: deps.RenderCache (mkdocs serve), only the pages whose
-    inputs changed since the last render are rendered."""
+    inputs changed since the last render are rendered. ``sink``: the pages go there as they
+    are rendered (detached.py), not into the result; the caller checks their sizes."""
     # one pause for all of it: the collector switched on in between would at once scan every
     # object loading made (they are all still in its youngest generation)
     options = options or Options()
@@ -111,20 +112,26 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         kept = render_cache.export_view if render_cache is not None else None
         tasks = {EXPORT_PATH: lambda: export_json(d, ix, kept), **csv_tasks(d, ix, options)}
         try:
-            result.pages, extra = render_with(d, ix, options, tasks, cache=render_cache)
+            result.pages, extra = render_with(d, ix, options, tasks, cache=render_cache, sink=sink)
         except jinja2.TemplateError as exc:  # a page template (a theme override, say) is broken
             result.problems.append(template_problem(exc, Path(root)))
             return result
         result.assets = {**extra, SCHEMA_PATH: schema_json()}
         result.nav = nav(d)
-        too_big = Problems()
-        check_page_sizes(result.pages, too_big)  # a budget on output, whatever multiplied it
-        if too_big:
-            result.problems = result.problems + too_big.all()
-            result.pages = {}
+        check_sizes(result)
         if options is not None and options.history is not None and options.history.history is not None:
             result.nav.append({i18n.active().t("nav.changes"): history.CHANGES_PAGE})  # in the build's language
     return result
+
+
+def check_sizes(result: Result) -> None:
+    """A budget on output, whatever multiplied it: a page too large is an error, and no page
+    is kept."""
+    too_big = Problems()
+    check_page_sizes(result.pages, too_big)
+    if too_big:
+        result.problems = result.problems + too_big.all()
+        result.pages = {}
 
 
 def template_problem(exc: jinja2.TemplateError, root: Path) -> Problem:

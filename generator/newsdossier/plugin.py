@@ -7,7 +7,8 @@
 * ``on_files`` adds the pages as ``File.generated`` (nothing is written into a docs folder).
 * ``mkdocs serve`` is the editor preview: full article texts and coverage marks.
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
-  build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown.
+  build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown; a large
+  'mkdocs build' runs the core in a forked child that sends the pages back (detached.py).
 * The pages are data (page.Page: title, meta, table of contents, body HTML): MkDocs gets them
   without Markdown - an empty file (on_files), the meta data (on_page_markdown), the body and
   table of contents (on_page_content, or on_page_context for pages kept out of search).
@@ -29,6 +30,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from . import history, i18n
 from .core import Result, build
 from .deps import RenderCache
+from .detached import run_detached
 from .errors import ContentError
 from .incremental import (REUSED_TEMPLATE, PageCache, ReadCache, TemplateCodeCache, quiet_reused_pages,
                           shared_key)
@@ -91,6 +93,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.render_cache: RenderCache | None = None
         self.template_code = None
         self.feed = False
+        self.n_sources = 0
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -167,9 +170,18 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         if checked is not None and checked[0] != (self.root, self.config.content_dir, self.config.seeds_dir):
             checked = None
         options = self._options(config)
-        result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
-                       checked=checked[1] if checked else None, cache=self.read_cache,
-                       render_cache=self.render_cache)
+
+        def core(sink=None):  # the result, with what the rest of the build needs of the model
+            result = build(self.root, self.config.content_dir, self.config.seeds_dir, options,
+                           checked=checked[1] if checked else None, cache=self.read_cache,
+                           render_cache=self.render_cache, sink=sink)
+            d = result.dossier
+            return result, ((footer(d, options) if d is not None else {}), len(d.sources) if d is not None else 0)
+
+        # large builds: the model stays in a forked child, this process gets the pages (peak memory)
+        detach = checked is None and self.render_cache is None and self.speed.detach_core(
+            self.root / self.config.content_dir)
+        result, (foot, self.n_sources) = run_detached(core) if detach else core()
         # 'mkdocs serve' lists problems on every page instead of failing: a failed rebuild
         # would keep every page request waiting. With strict, warnings would fail it too.
         if self.command == "serve" and (result.errors or (config.strict and result.warnings)):
@@ -185,7 +197,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
                 log.info("content problems fixed: the preview shows the pages again")
             self.preview.succeeded(result.pages, result.nav)
         self.result = result
-        config.extra["dossier_footer"] = footer(result.dossier, options) if result.dossier is not None else {}  # theme/main.html
+        config.extra["dossier_footer"] = foot  # theme/main.html
         if self.config.nav and not self.user_nav:
             config.nav = result.nav
         self.speed.keep()
@@ -195,7 +207,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         files = only_generated(files, config)  # nothing in content/ is published as it is
         self.generated = set(self.result.pages)
         self.unsearched = set() if self.preview.failed else search_excluded(
-            self.result.pages, len(self.result.dossier.sources), self.speed.thresholds)
+            self.result.pages, self.n_sources, self.speed.thresholds)
         # "Was ist neu" repeats the texts of the items it lists, every version of them: in the
         # search it would answer nearly every query a second time (the corrections page stays)
         self.unsearched |= {uri for uri in self.result.pages if history.is_changes_page(uri)}
@@ -269,7 +281,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         page.toc = TableOfContents([_anchor_link(h) for h in ours.toc])
         if page.toc.items:
             page.toc.items[0].active = True  # as mkdocs.structure.toc.get_toc marks it
-        if uri in self.unsearched:  # nothing reads it before on_page_context: see there
+        if uri in self.unsearched and b"data-search-" not in ours.utf8:  # see on_page_context
             self.deferred[uri] = ours
             return ""
         return ours.body_html  # (the title: page.meta["title"])
@@ -279,8 +291,12 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     # build's peak. The pages that stay out of search (speed.search_excluded: the source and
     # actor pages and the chronology of a large dossier, most of the HTML) get theirs only
     # when they are written, from page.Page's UTF-8; every page lets it go once written.
+    # They get it after the other plugins' on_page_context: Material's search plugin skips
+    # them in its index but removes data-search-* attributes from every page's HTML with a
+    # regular expression (0.9 s CPU at 1,000 articles, most of it on these pages); a page
+    # with that text anywhere is not deferred (on_page_content), so the output is the same.
 
-    @event_priority(100)  # before Material's search plugin reads page.content
+    @event_priority(-100)  # after Material's search plugin (see above)
     def on_page_context(self, context, *, page, config, nav):
         ours = self.deferred.pop(page.file.src_uri, None)
         if ours is not None:

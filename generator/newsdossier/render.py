@@ -10,6 +10,7 @@ URLs; headings carry their ids and permalinks and are recorded for the table of 
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import posixpath
@@ -669,10 +670,13 @@ def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None
 
 
 def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callable[[], Any]],
-                parallel: bool | None = None, cache=None) -> tuple[dict[str, Page], dict[str, Any]]:
+                parallel: bool | None = None, cache=None, sink=None) -> tuple[dict[str, Page], dict[str, Any]]:
     """render(), plus the results of ``extra`` tasks (e.g. the data export), which share the
     second process with the pages when there is one. ``cache``: deps.RenderCache of the
-    previous renders (mkdocs serve): only the pages whose inputs changed are rendered."""
+    previous renders (mkdocs serve): only the pages whose inputs changed are rendered.
+    ``sink`` (detached.Sink; not with ``cache``): each page is sent there as soon as it is
+    rendered, with its place in the navigation order, and not kept (the pages returned are
+    then none)."""
     r = Renderer(d, ix, options)
     # the extra tasks first: one process runs them while the other starts on the pages
     jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
@@ -706,9 +710,13 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     else:
         if parallel is None:
             parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
-        done = _render_parallel(jobs, emit) if parallel else [emit(job) for job in jobs]
+        if parallel:
+            done = _render_parallel(jobs, emit, sink)
+        else:
+            done = _work(jobs, emit, itertools.count().__next__, sink and sink.first)
+            done = [done.get(i) for i in range(len(jobs))]
     feed = r.h.feed()
-    pages = {path: text for (_, path, _), text in zip(jobs[n:], done[n:])}
+    pages = {} if sink is not None else {path: text for (_, path, _), text in zip(jobs[n:], done[n:])}
     if session is not None:
         session.commit(pages)
     return (pages, {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
@@ -747,9 +755,22 @@ def _jobs(d: Dossier, r: Renderer) -> list[tuple[str, str, dict]]:
     return jobs
 
 
-def _render_parallel(jobs: list, emit) -> list:
+def _work(jobs: list, emit, take: Callable[[], int], send) -> dict[int, Any]:
+    """Run the jobs whose index ``take()`` hands out: {index: result}; with ``send`` (a
+    connection) each page goes there as ``(index, page)`` instead (other jobs' results stay)."""
+    done = {}
+    while (i := take()) < len(jobs):
+        result = emit(jobs[i])
+        if send is not None and not callable(jobs[i]):
+            send.send((i, result))
+        else:
+            done[i] = result
+    return done
+
+
+def _render_parallel(jobs: list, emit, sink=None) -> list:
     """Render the pages (and run any callable jobs) in this process and a forked child; same
-    results, same order.
+    results, same order (with a ``sink`` the pages go there instead, see _work: None here).
 
     Pages are independent of each other (each has its own CiteNumbers; the caches on the
     Renderer and relative() only memoise pure functions), so where a page is rendered cannot
@@ -765,15 +786,10 @@ def _render_parallel(jobs: list, emit) -> list:
             counter.value += 1
         return i
 
-    def work() -> dict[int, str]:
-        done = {}
-        while (i := take()) < len(jobs):
-            done[i] = emit(jobs[i])
-        return done
-
-    texts, theirs = run_beside(work, work, "rendering")
+    texts, theirs = run_beside(lambda: _work(jobs, emit, take, sink and sink.second),
+                               lambda: _work(jobs, emit, take, sink and sink.first), "rendering")
     texts.update(theirs)
-    return [texts[i] for i in range(len(jobs))]
+    return [texts.get(i) for i in range(len(jobs))]
 
 
 def group_events(events):

@@ -12,6 +12,8 @@ nothing outlives a build or carries over between 'mkdocs serve' rebuilds:
 * from ``parallel_min_pages`` pages on, under 'mkdocs build' only, Material's search parsing
   runs in a forked child, and its index's ``add_entry_from_context`` is replaced on the index
   object (see searchjobs);
+* under 'mkdocs build' with large content, the core runs in a forked child that sends the
+  pages back (``detach_core``, see detached), so this process never holds the model;
 * the core forks a child to render pages (``parallel_min_pages``) and to read content
   (``parallel_min_bytes``); the child never outlives the call (see forked).
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
+from pathlib import Path
 
 from .forked import can_fork
 from .paths import PAGES, item_kind
@@ -62,6 +65,19 @@ class BuildSpeed:
     def keep(self) -> None:
         """Exempt everything alive now from the cyclic garbage collector until end()."""
         gc.freeze()
+
+    def detach_core(self, content: Path) -> bool:
+        """Whether the core runs in a forked child (detached.py: this process never holds the
+        model): under 'mkdocs build' where forking is safe, from ``parallel_min_bytes`` of
+        content YAML on."""
+        if self.command != "build" or not can_fork():
+            return False
+        total = 0
+        for path in content.rglob("*.y*ml"):
+            total += path.stat().st_size
+            if total >= self.thresholds.parallel_min_bytes:
+                return True
+        return False
 
     def pages_converted(self, config, files, n_generated: int) -> None:
         """Every page's HTML is final (on_env): freeze what the rest of the build keeps, and
