@@ -2,9 +2,12 @@
 
     .venv/bin/python benchmarks/serve.py                  # the real dossier, 3 runs
     .venv/bin/python benchmarks/serve.py --root DIR --runs 5
+    .venv/bin/python benchmarks/serve.py --root DIR --history-commits 50   # as a git checkout
 
 On a copy of the project (mkdocs.yml, site_theme/, content/, seeds/ of --root, default this
-repository) a real 'mkdocs serve' runs on 127.0.0.1 (a free port). Each run:
+repository) a real 'mkdocs serve' runs on 127.0.0.1 (a free port). With --history-commits the
+copy becomes a git repository with that many scripted commits (benchmarks/history_corpus.py),
+as every real dossier is: the pages then carry the history, and saves are not committed. Each run:
 
 * break -> panel: the first topic file gets an unknown field ('titel:'); seconds from the save
   until that topic's page lists the problem (the preview's problem page, issue 10);
@@ -65,15 +68,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--root", type=Path, default=ROOT, help="project with content/ and seeds/ (default: this repository)")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--history-commits", type=int, default=0,
+                    help="make the copy a git repository with this many scripted commits (default 0: no git)")
     args = ap.parse_args(argv)
-    res = measure(args.root, args.runs)
+    res = measure(args.root, args.runs, args.history_commits)
     print(f"mkdocs serve of {args.root}: first page after {res['first']:.2f} s (start and first build)")
     for name, values in res["rows"].items():
         print(f"{name:15} median {statistics.median(values):.2f} s  ({', '.join(f'{v:.2f}' for v in values)})")
     return 0
 
 
-def measure(root: Path, runs: int) -> dict:
+def measure(root: Path, runs: int, history_commits: int = 0) -> dict:
     """{"first": seconds until the first page, "rows": {scenario: [seconds per run]}}."""
     with tempfile.TemporaryDirectory(prefix="dossier-serve-bench-") as tmp:
         proj = Path(tmp) / "proj"
@@ -82,6 +87,11 @@ def measure(root: Path, runs: int) -> dict:
         shutil.copytree(ROOT / "site_theme", proj / "site_theme")
         for folder in ("content", "seeds"):
             shutil.copytree(root / folder, proj / folder)
+        if history_commits:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from history_corpus import scripted_history
+
+            scripted_history(proj, history_commits)
         topic = sorted((proj / "content" / "topics").glob("*.yaml"))[0]
         good = topic.read_text(encoding="utf-8")
         broken = "titel: x\n" + good.split("\n", 1)[1]

@@ -168,24 +168,30 @@ def _before_paragraph(text: str, quote: str, new: str) -> str:
     return "\n\n".join(paragraphs[:i] + [new] + paragraphs[i:])
 
 
-def _core_run(proj: Path, edits) -> list[int]:
+def _preview_options(proj: Path):
+    from newsdossier.render import Options
+
+    return Options(preview=True)
+
+
+def _core_run(proj: Path, edits, options=_preview_options) -> list[int]:
     """core.build with the read and render caches of the previous builds (as under mkdocs
     serve) after each edit, against a fresh build of the same files: the same problems, pages
-    and assets. Returns how many pages each build rendered (None: it rendered nothing)."""
+    and assets. Returns how many pages each build rendered (None: it rendered nothing).
+    ``options(proj)``: the build's options, made anew for every build (as the plugin does)."""
     from newsdossier import core
     from newsdossier.deps import RenderCache
     from newsdossier.incremental import ReadCache
-    from newsdossier.render import Options
 
     cache, render_cache = ReadCache(), RenderCache()
     rendered = []
-    core.build(proj, options=Options(preview=True), cache=cache, render_cache=render_cache)
+    core.build(proj, options=options(proj), cache=cache, render_cache=render_cache)
     for i, edit in enumerate(edits):
         edit(proj)
         render_cache.last_rendered = None
-        cached = core.build(proj, options=Options(preview=True), cache=cache, render_cache=render_cache)
+        cached = core.build(proj, options=options(proj), cache=cache, render_cache=render_cache)
         rendered.append(render_cache.last_rendered)
-        fresh = core.build(proj, options=Options(preview=True))
+        fresh = core.build(proj, options=options(proj))
         assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems], i
         assert cached.pages.keys() == fresh.pages.keys(), i
         different = [p for p in fresh.pages if cached.pages[p] != fresh.pages[p]]
@@ -276,3 +282,80 @@ def test_render_cache_random_edits_of_a_corpus(tmp_path):
 
     rendered = _core_run(proj, [edit_once for _ in range(12)])
     assert any(n for n in rendered), rendered
+
+
+def _history_edits(proj: Path) -> list:
+    """Saves on a dossier with a git history (test_history's scripted commits): working-tree
+    edits that move items between pages (so that pages' dates and corrections move), a commit,
+    more edits after it, a claim removed without a commit."""
+    from test_history import TOPIC, commit
+
+    return [
+        lambda p: None,  # 0 nothing changed: nothing rendered
+        _replace("content/actors/akteure.yaml", "Bürgermeisterin von Testdorf", "Bürgermeisterin im Ort"),  # 1
+        # 2 the corrected claim gets a second author: that actor's page now shows its date and
+        # its correction (history.View derives both from every item's pages)
+        _replace(TOPIC, "by: [bauernverband]", "by: [bauernverband, beispiel]"),
+        lambda p: commit(p, "Zweiter Autor\n\nDossier-Notiz: Auch die Gemeinde nennt die Zahl.",
+                         "2026-03-25T10:00:00+01:00"),  # 3 a commit: the history changes
+        _replace(TOPIC, "Die Gemeinde nennt 1200 Tonnen einen Rekord.", "Die Gemeinde nennt 1200 Tonnen viel."),  # 4
+        _replace(TOPIC, "by: [bauernverband, beispiel]", "by: [bauernverband]"),  # 5 back, not committed
+        # 6 a claim removed (not committed): its history stays, its pages change
+        _replace(TOPIC, NEW_CLAIM_AFTER, ""),
+        lambda p: commit(p, "Aussage entfernt", "2026-03-26T10:00:00+01:00"),  # 7
+        _replace("content/glossary/glossar.yaml", "1000 Kilogramm.", "Tausend Kilogramm."),  # 8 a term
+    ]
+
+
+#: the claim test_history's scripted commits add (as it stands after edit 4)
+NEW_CLAIM_AFTER = """      - id: ernte-neu
+        text: Die Gemeinde nennt 1200 Tonnen viel.
+        by: [beispiel]
+        status: berichtet
+        cite:
+          - source: rekordernte
+            quote: "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet."
+"""
+
+
+def _history_options(proj: Path):
+    import logging
+
+    from newsdossier import history
+    from newsdossier.render import Options
+
+    inp = history.for_build(proj, "content", "required", "Testdossier", None, logging.getLogger("test"))
+    assert inp is not None and inp.history is not None
+    override = proj / "site_theme" / "dossier"
+    return Options(preview=True, history=inp, template_dirs=[override] if override.is_dir() else [])
+
+
+def test_render_cache_with_a_git_history(tmp_path):
+    """A dossier with a history (every real one lives in git): saves without a commit render
+    only what they reach, a commit renders everything; each render equals a fresh one."""
+    from test_history import scripted
+
+    proj = make_project(tmp_path)
+    # an actor's page that lists nothing of the actor's claims: it reads none of them, yet
+    # the date and corrections the history gives it follow from its claims (edit 2)
+    override = proj / "site_theme" / "dossier"
+    override.mkdir(parents=True)
+    (override / "actor.html.j2").write_text('{% extends "_page.html.j2" %}\n{% set title = actor.name %}\n'
+                                            '{% block content %}<p>{{ actor.role }}</p>{% endblock %}\n', encoding="utf-8")
+    scripted(proj)
+    rendered = _core_run(proj, _history_edits(proj), _history_options)
+    total = rendered[3]
+    assert rendered[0] == 0, rendered
+    assert 0 < rendered[1] < total and 0 < rendered[8] < total, rendered  # the history no longer renders all
+    assert rendered[7] == total, rendered  # a commit: everything
+
+
+def test_served_site_with_a_git_history_matches_a_fresh_build(tmp_path):
+    """The same saves under 'mkdocs serve' (plugin option history: auto): the site after each
+    is byte for byte a fresh build's, and saves without a commit reuse pages."""
+    from test_history import scripted
+
+    proj = make_project(tmp_path)
+    scripted(proj)
+    reused = _run(tmp_path, proj, _history_edits(proj))
+    assert reused[1] > 0 and reused[8] > 0, reused

@@ -36,7 +36,11 @@ checked only when a changed entity names its key. Hashes are kept per object, ho
 objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
-the history - is one global key; when it changes, or the history is on, every page renders.
+the history by its identity (HEAD and folder) - is one global key; when it changes (a commit),
+every page renders. What the history gives each page from all of the dossier (its date, its
+corrections: history.View derives them from every item's pages) is computed before the pages
+and is part of the page's ``("job", path)`` token; what the history's parts of a page read of
+the dossier (a claim's line, the items "Was ist neu" links) is recorded like any read.
 Tested: after sequences of edits of every kind of object the site is byte for byte the site a
 fresh build gives (tests/test_incremental.py).
 """
@@ -358,6 +362,8 @@ class RenderCache:
         self.tokens: dict = {}
         #: (table, id) -> (entity, the article objects it cites)
         self.versions: dict = {}
+        #: history item key -> the pages it appears on (history.View.pages_of), last render
+        self.pages_of: dict[str, frozenset] = {}
         #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
         self.groups: dict[tuple, set] = {}
         #: the last render: pages rendered, pages reused
@@ -366,7 +372,7 @@ class RenderCache:
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
-        self.views, self.same = {}, frozenset()
+        self.views, self.same, self.pages_of = {}, frozenset(), {}
 
     #: (id(view), table, id) -> (entity, its exported form); entities the same as in the
     #: last render (set by Session), and the views of this render
@@ -411,10 +417,6 @@ class Session:
             ix.reported([])
         self.names = r.short_names() if hasattr(r, "short_names") else None
         self.tokens.short_names = self.names
-        # what a page's job hands its template (made from the dossier outside the page):
-        # one more dependency of the page, ("job", path)
-        for _template, path, ctx in jobs:
-            self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx))
         paths = [job[1] for job in jobs]
         # an entity that is the same object as last time, citing the same article objects,
         # reads the same (the read cache gives back the objects of unchanged files): none of
@@ -425,16 +427,25 @@ class Session:
         get = prev.get
         same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
         cache.same, cache._views_now = frozenset(same), {}
-        if self.full:
-            self.todo = set(paths)
-        else:
-            # the index's tables are keyed by ids: an entry can change only where an entity
-            # that changed (as it was, as it is) names its key
-            named: set[str] = set()
+        # the index's tables are keyed by ids: an entry can change only where an entity that
+        # changed (as it was, as it is) names its key
+        named: set[str] | None = None
+        if not self.full:
+            named = set()
             for k in [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]:
                 for v in (prev.get(k), self.versions.get(k)):
                     if v is not None:
                         _collect_strings(v[0], named)
+        # what a page's job hands its template (made from the dossier outside the page):
+        # one more dependency of the page, ("job", path)
+        self.pages_of = _reusable_pages_of(cache, named, self.versions.keys() == prev.keys())
+        hist = _history_tokens(r, paths, self.pages_of)
+        for _template, path, ctx in jobs:
+            self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx), hist.get(path))
+        if self.full:
+            self.todo = set(paths)
+        else:
+            assert named is not None
             maybe = [dep for k, deps in cache.groups.items() if k not in same for dep in deps]
             changed = {dep for dep in maybe
                        if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
@@ -529,7 +540,7 @@ class Session:
         for dep in new:
             groups.setdefault(dep[:2], set()).add(dep)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
-        cache.versions = self.versions
+        cache.versions, cache.pages_of = self.versions, self.pages_of
         if cache._views_now:
             cache.views = cache._views_now
         cache._views_now = None
@@ -558,18 +569,49 @@ TABLE_OF = {cls: {v: k for k, v in TABLE_KIND.items()}.get(kind) for cls, kind i
 _FIELDS = {cls: frozenset(cls.__dataclass_fields__) for cls in KINDS}
 
 
+def _reusable_pages_of(cache: RenderCache, named: set | None, same_keys: bool) -> dict:
+    """The pages each history item appears on (history.View.pages_of: item key -> pages) that
+    the last render found and that still hold: pages_of(key) reads the item's entity, which
+    of the ids it names exist, and index entries under its id (the claims and contradictions
+    citing a source, a claim's contradictions); with no entity added or removed, those change
+    only where a changed entity (as it was, as it is) names the item's id (``named``)."""
+    if named is None or not same_keys:
+        return {}
+    return {key: pages for key, pages in cache.pages_of.items() if key.split(":", 1)[1] not in named}
+
+
+def _history_tokens(r, paths: list[str], pages_of: dict) -> dict:
+    """path -> what the history gives the page from outside it: its date and its corrections
+    (history.View.page_date, page_corrections). View derives them from every item's pages
+    (pages_of reads much of the dossier), so they are computed here, before any page renders,
+    and compared as the page's own data; what a page reads otherwise (a claim's history line,
+    the items "Was ist neu" links) is recorded like every other read. Empty without a history.
+    ``pages_of``: the items' pages still known (_reusable_pages_of); on return, all of them."""
+    view = getattr(r, "h", None)
+    if view is None or not view.active:
+        pages_of.clear()
+        return {}
+    view.known_pages = pages_of
+    out = {}
+    for path in paths:
+        corrections = tuple((c.sha, tuple(repr(ch) for ch in chs)) for c, chs in view.page_corrections(path))
+        out[path] = (view.page_date(path), corrections)
+    return out
+
+
 def global_key(d, options) -> bytes | None:
-    """One hash of what every page shares; None: nothing is reused (the history is on)."""
+    """One hash of what every page shares, the history by its identity (its HEAD commit and
+    folder: the history of one HEAD is always the same)."""
     from . import i18n, jsonld
 
     inp = options.history
-    if inp is not None and inp.history is not None:
-        return None
+    hist = inp.history if inp is not None else None
     h = hashlib.blake2b(digest_size=16)
     parts = [options.use_directory_urls, options.preview, [str(p) for p in options.template_dirs],
              repr(options.thresholds), getattr(getattr(d, "meta", None), "language", None), i18n.active().lang,
              jsonld.modified(d),
-             None if inp is None else (repr(inp.fallback), inp.site_name, inp.site_url)]
+             None if inp is None else (repr(inp.fallback), inp.site_name, inp.site_url),
+             None if hist is None else (hist.head, hist.source, len(hist.commits))]
     h.update(repr(parts).encode("utf-8", "surrogatepass"))
     from .render import TEMPLATES
 

@@ -136,6 +136,9 @@ class History:
     commits: list[Commit]               # oldest first; only commits with changes
     #: problems with trailers, for the build log (info lines)
     notices: list[str] = field(default_factory=list)
+    #: what was read: the content folder's path in the repository (with ``head``, the
+    #: history's identity: the incremental preview's render cache keeps pages while it stays)
+    source: str = ""
 
     def entries(self) -> list[Commit]:
         """Commits with logged changes, newest first."""
@@ -697,8 +700,9 @@ def read(root: Path, content_dir: str = "content", cache: bool = True) -> Histor
     base = root / CACHE_DIR / hashlib.sha1(f"{prefix}{content_dir}".encode()).hexdigest()[:16]
     cache_file, state_file = base.with_suffix(".json"), base.with_suffix(".state.json")
     cached = _read_cache(cache_file) if cache else None
+    source = f"{prefix}{content_dir}"
     if cached is not None and cached["head"] == head:
-        return _history_of(cached)
+        return _history_of(cached, source)
     state, commits, notices, since = _State(), [], [], None
     if cached is not None and _continues(root, cached["head"], head):
         saved = _read_cache(state_file)
@@ -713,7 +717,7 @@ def read(root: Path, content_dir: str = "content", cache: bool = True) -> Histor
         _write_cache(state_file, {"version": CACHE_VERSION, "head": head, "files": state.files})
         _write_cache(cache_file, {"version": CACHE_VERSION, "head": head, "commits": [asdict(c) for c in commits],
                                   "notices": notices})
-    return History(head, commits, notices)
+    return History(head, commits, notices, source)
 
 
 def _continues(root: Path, old: str, new: str) -> bool:
@@ -750,8 +754,8 @@ def _commit_of(c: dict) -> Commit:
     return Commit(**{**c, "changes": [Change(**x) for x in c["changes"]]})
 
 
-def _history_of(data: dict) -> History:
-    return History(data["head"], [_commit_of(c) for c in data["commits"]], list(data["notices"]))
+def _history_of(data: dict, source: str = "") -> History:
+    return History(data["head"], [_commit_of(c) for c in data["commits"]], list(data["notices"]), source)
 
 
 def fallback_date(root: Path, content_dir: str) -> dt.date | None:
@@ -851,12 +855,14 @@ class View:
     def __init__(self, inp: Input | None, d, ix, r):
         self.inp, self.d, self.ix, self.r = inp, d, ix, r
         self.h = inp.history if inp else None
-        self.changed: dict[str, Commit] = {}        # key -> last commit changing it (wording too)
-        self.where: dict[str, str] = {}             # key -> its topic or series at that change
-        self.logged: dict[str, Commit] = {}         # key -> last commit with a logged change
-        self.since: dict[str, Commit] = {}          # key -> commit that (last) added it
-        self.statuses: dict[str, list[tuple[str, Commit]]] = {}
-        self.corrections: dict[str, list[tuple[Commit, list[Change]]]] = {}
+        # (made from the history when first read: __getattr__ walks it; a Renderer that makes
+        # no page - the figures' CSV files - never does)
+        self.changed: dict[str, Commit]             # key -> last commit changing it (wording too)
+        self.where: dict[str, str]                  # key -> its topic or series at that change
+        self.logged: dict[str, Commit]              # key -> last commit with a logged change
+        self.since: dict[str, Commit]               # key -> commit that (last) added it
+        self.statuses: dict[str, list[tuple[str, Commit]]]
+        self.corrections: dict[str, list[tuple[Commit, list[Change]]]]
         self._pages: dict[str, dt.date] | None = None
         self._page_corr: dict[str, list[tuple[Commit, list[Change]]]] | None = None
         self._macros = None
@@ -864,8 +870,19 @@ class View:
         self._archive: dict[int, list[Commit]] | None = None
         self._entry_page: dict[str, str] | None = None
         self._heads: dict[tuple, str] = {}
+        #: item key -> its pages, known from the last render where they still hold (deps.py,
+        #: mkdocs serve); what pages_of finds is added
+        self.known_pages: dict[str, frozenset] | None = None
+
+    _WALKED = frozenset(("changed", "where", "logged", "since", "statuses", "corrections"))
+
+    def __getattr__(self, name: str):
+        if name not in View._WALKED:
+            raise AttributeError(name)
+        self.changed, self.where, self.logged, self.since, self.statuses, self.corrections = {}, {}, {}, {}, {}, {}
         if self.h is not None:
             self._walk(self.h)
+        return getattr(self, name)
 
     @property
     def active(self) -> bool:
@@ -897,7 +914,17 @@ class View:
                     self.corrections.setdefault(key, []).append((c, chs))
 
     # --- which pages an item appears on --------------------------------------------------
-    def pages_of(self, key: str, where: str = "") -> set[str]:
+    def pages_of(self, key: str, where: str = "") -> set[str] | frozenset[str]:
+        """The pages an item appears on (``where``: its topic or series at its last change)."""
+        known = self.known_pages
+        if known is None:
+            return self._pages_of(key, where)
+        out = known.get(key)
+        if out is None:
+            out = known[key] = frozenset(self._pages_of(key, where))
+        return out
+
+    def _pages_of(self, key: str, where: str = "") -> set[str]:
         from .render import PAGES
 
         r, d, ix = self.r, self.d, self.ix
