@@ -82,7 +82,7 @@ def _paragraphs_cited(d: Dossier, s: Setting, report: _Report) -> None:
                 words = b.text if len(b.text) <= 80 else b.text[:79].rsplit(" ", 1)[0] + " …"
                 report(Pos(src.article.path, b.line, 1), f"¶{b.number} of source '{sid}' is cited by no claim, event or figure",
                        "cite a passage of it; a line that is not article text (caption, credit, navigation) belongs in "
-                       f"'furniture:' of the source's file", [f"„{words}“"])
+                       "'furniture:' of the source's file", [f"„{words}“"])
 
 
 def _number_position(raw_lines: list[str], first_line: int, index: int) -> tuple[int, int]:
