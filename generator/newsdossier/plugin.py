@@ -258,8 +258,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     # and leaves MkDocs an empty Markdown text to convert, on_page_content gives the body HTML
     # and the table of contents. (Replacing page.render in on_pre_page instead would save
     # MkDocs' Markdown instance per page: measured 0.22 ms a page, 0.29 s CPU of a
-    # 1,000-article build's 14 s in the main process - not worth leaving the public events.) (Links between our pages are not MkDocs' to check: they
-    # are final URLs; tests/htmlcheck.py checks every link and anchor of the built fixtures.)
+    # 1,000-article build's 14 s in the main process - not worth leaving the public events.)
+    # Links between our pages are not MkDocs' to check: they are final URLs;
+    # tests/htmlcheck.py checks every link and anchor of the built fixtures.
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         uri = page.file.src_uri
