@@ -190,6 +190,8 @@ def test_the_preview_keeps_watching_folders_moved_away_and_back_or_replaced(tmp_
 
 
 def test_native_watching_is_linux_only_and_says_so_once(tmp_path, monkeypatch, caplog):
+    import mkdocs.livereload  # noqa: F401 - imported on Linux (watchdog chooses its observers on import)
+
     monkeypatch.setattr("sys.platform", "darwin")
     proj = make_project(tmp_path)
     with caplog.at_level(logging.INFO):

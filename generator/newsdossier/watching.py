@@ -55,6 +55,7 @@ class Watcher:
         self.log = log
         #: path -> (st_dev, st_ino) of what is watched there; None while the path is missing
         self.seen: dict[str, tuple[int, int] | None] = {}
+        self.failed: set[str] = set()  # paths that could not be watched again (said once)
         self._stopped = threading.Event()
 
     def stop(self) -> None:
@@ -99,9 +100,12 @@ class Watcher:
                 continue
             try:
                 self.server.rewatch(path)
-            except OSError as e:  # e.g. inotify's watch limit; looked at again next time
-                self.log.info(f"cannot watch {path} again: {e}")
+            except OSError as e:  # e.g. inotify's watch limit; tried again at the next look
+                if path not in self.failed:
+                    self.log.info(f"cannot watch {path} again: {e}")
+                self.failed.add(path)
                 continue
+            self.failed.discard(path)
             self.server.request_rebuild()
             self.seen[path] = now
 
@@ -118,7 +122,7 @@ def start(server, mode: str, folders: list[Path], log: logging.Logger) -> Watche
         _Server.check(server)
     except NativeUnavailable as e:
         if mode == "native":
-            log.info(f"the preview polls for changes (every 0.5 s): {e}")
+            log.info(f"the preview watches files as the server does: {e}")
         return None
     native = False
     if mode == "native":
@@ -126,7 +130,8 @@ def start(server, mode: str, folders: list[Path], log: logging.Logger) -> Watche
             _go_native(server)
             native = True
         except NativeUnavailable as e:
-            log.info(f"the preview polls for changes (every 0.5 s): {e}; 'watch: polling' in mkdocs.yml says so quietly")
+            log.info(f"the preview polls for changes (every 0.5 s): {e}; the plugin option 'watch: polling' "
+                     "polls without trying")
     watcher = Watcher(server, native, log)
     watcher.keep(wanted)
     return watcher
@@ -173,8 +178,10 @@ class _Server:
                 self.s.observer.unschedule(ref)
             except (KeyError, ValueError, RuntimeError):
                 pass
-        self.s.watch(path)
-        self.s._watched_paths[path] = max(count, 1)
+        try:
+            self.s.watch(path)
+        finally:  # (when watch() failed: tried again at the next look, as often watched)
+            self.s._watched_paths[path] = max(count, 1)
 
     def request_rebuild(self) -> None:
         """What MkDocs' own handler does on a change."""
@@ -218,15 +225,17 @@ def _go_native(server) -> None:
             server.watch(path)  # MkDocs' handler, on the native observer
             server._watched_paths[path] = count
         observer.start()  # here, not in MkDocs' serve(): an inotify limit is an OSError now
-    except OSError as e:
+    except Exception as e:  # noqa: BLE001 - anything unexpected: MkDocs' watcher as it was
         observer.stop()
         server.observer = old
         server._watched_paths.clear()
         server._watched_paths.update(counts)
         server._watch_refs.clear()
         server._watch_refs.update(refs)
-        raise NativeUnavailable(f"inotify refused to watch ({e}); raise fs.inotify.max_user_watches or "
-                                f"max_user_instances (sysctl), or set 'watch: polling'") from e
+        if isinstance(e, OSError):
+            raise NativeUnavailable(f"inotify refused to watch ({e}): raise fs.inotify.max_user_watches or "
+                                    "fs.inotify.max_user_instances (sysctl)") from e
+        raise NativeUnavailable(f"native watching failed ({type(e).__name__}: {e})") from e
     old.unschedule_all()
 
 
