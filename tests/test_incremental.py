@@ -38,9 +38,10 @@ def _tree(site: Path) -> dict[str, bytes]:
             if p.is_file() and not {".dossier-previous", ".dossier-good"} & set(p.parts)}
 
 
-def _run(tmp_path: Path, proj: Path, edits) -> list[int]:
+def _run(tmp_path: Path, proj: Path, edits, omitted: list | None = None) -> list[int]:
     """Serve-style rebuilds after each edit; every state compared with a fresh build. Returns
-    how many pages each rebuild reused."""
+    how many pages each rebuild reused; ``omitted`` gets how many of them it left out of
+    MkDocs' files."""
     site = tmp_path / "served"
     cfg = _config(proj, site)
     cfg.plugins.on_startup(command="serve", dirty=False)
@@ -53,6 +54,8 @@ def _run(tmp_path: Path, proj: Path, edits) -> list[int]:
             edit(proj)
             _serve_build(_config(proj, site))
             reused.append(plugin.cache.last_reused)
+            if omitted is not None:
+                omitted.append(plugin.cache.last_omitted)
             snap = tmp_path / f"state-{i}"
             shutil.copytree(proj, snap / "proj", ignore=shutil.ignore_patterns("site"))
             shutil.copytree(site, snap / "site")
@@ -84,8 +87,14 @@ def _replace(rel: str, old: str, new: str):
     return edit
 
 
+NEW_ACTOR = "- id: genossenschaft\n  name: Obstgenossenschaft Testdorf\n  kind: organisation\n"
+
+
 def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
+    """Reused pages outside the navigation are left out of MkDocs' files; the site, with its
+    search index and sitemap, is still a fresh build's."""
     proj = make_project(tmp_path)
+    omitted: list[int] = []
     reused = _run(tmp_path, proj, [
         # an actor's role: their page and the pages that show them change, the rest is reused
         _replace("content/actors/akteure.yaml", "Bürgermeisterin von Testdorf", "Bürgermeisterin der Gemeinde Testdorf"),
@@ -97,10 +106,19 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
         _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),
         _replace("content/topics/ernte.yaml", "order: 1\ntitel: x", "order: 1"),
         _replace("content/actors/akteure.yaml", "Bürgermeisterin der Gemeinde Testdorf", "Bürgermeisterin von Testdorf"),
-    ])
+        # a page added (an actor's, not in the navigation), edited, removed again
+        _append("content/actors/akteure.yaml", NEW_ACTOR),
+        _replace("content/glossary/glossar.yaml", "Tausend Kilogramm.", "1000 Kilogramm."),
+        _replace("content/actors/akteure.yaml", "Obstgenossenschaft Testdorf", "Obstgenossenschaft"),
+        _replace("content/actors/akteure.yaml", NEW_ACTOR.replace(" Testdorf", ""), ""),
+        lambda proj: None,
+    ], omitted)
     assert reused[0] > 0 and reused[1] > 0, reused  # the incremental path ran
+    assert 0 < omitted[0] < reused[0] and 0 < omitted[2] < reused[2], (omitted, reused)  # nav pages reach MkDocs
     assert reused[3] == 0, reused  # navigation title changed: full rebuild
-    assert reused[5] > 0, reused  # the fix starts from the last good build, not from the problem pages
+    assert reused[5] > 0 and omitted[5] > 0, reused  # the fix starts from the last good build
+    assert reused[7] == 0 and reused[10] == 0, reused  # a page added, removed: full rebuilds
+    assert omitted[8] > 0 and omitted[9] > 0 and omitted[11] > 0, omitted  # ... and the saves after them reuse
 
 
 def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):
