@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import is_markdown_file
 
-from . import history, i18n
+from . import history, i18n, servehacks
 from .core import Result, build
 from .deps import RenderCache
 from .detached import run_detached
@@ -93,6 +93,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.read_cache: ReadCache | None = None
         self.render_cache: RenderCache | None = None
         self.template_code = None
+        self.theme_listing = None
         self.feed = False
         self.n_sources = 0
 
@@ -103,6 +104,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.read_cache = ReadCache() if command == "serve" else None
         self.render_cache = RenderCache() if command == "serve" else None
         self.template_code = TemplateCodeCache() if command == "serve" else None
+        self.theme_listing = servehacks.ThemeListing() if command == "serve" else None
         if command == "serve":
             quiet_reused_pages(self.cache)
 
@@ -111,6 +113,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         add_theme_layer(config)
+        if self.theme_listing is not None:  # mkdocs serve: the theme's listing and code kept (a hack)
+            servehacks.install(config.theme, self.theme_listing, self.template_code)
         if self.config.nav and not self.user_nav and config.validation.nav.omitted_files == logging.INFO:
             # the generated navigation leaves out the one-per-source and one-per-actor pages
             config.validation.nav.omitted_files = logging.DEBUG
@@ -319,7 +323,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_env(self, env, *, config, files):
         if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
-            env.bytecode_cache = self.template_code
+            env.bytecode_cache = self.template_code  # (servehacks set it already, unless it stood back)
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
