@@ -276,9 +276,10 @@ def _move_back(source: Path, site: Path, wanted: set[str]) -> None:
     moved as a whole (one rename instead of one per page)."""
     total: dict[str, int] = {}
     want: dict[str, int] = {}
-    for dirpath, _dirs, names in os.walk(source):
-        rel = os.path.relpath(dirpath, source)
-        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+    top = os.fspath(source)
+    for dirpath, _dirs, names in os.walk(top):
+        rel = dirpath[len(top) + 1:].replace(os.sep, "/")  # (os.walk joins onto top; relpath cost 20 µs)
+        rel = rel + "/" if rel else ""
         folders = [rel[:i + 1] for i, ch in enumerate(rel) if ch == "/"]
         for name in names:
             hit = rel + name in wanted
