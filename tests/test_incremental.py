@@ -429,3 +429,23 @@ def test_mkdocs_build_leaves_the_theme_alone(tmp_path):
     serve.plugins.on_startup(command="serve", dirty=False)
     serve = serve.plugins.on_config(serve)
     assert "get_env" in vars(serve.theme)
+
+
+def test_pages_are_left_out_only_when_nothing_else_looks_at_them(tmp_path):
+    """PageCache.leave_out: reused pages outside the navigation, with no links MkDocs checks,
+    only with the dossier's and Material's search plugin, only when the sitemap can be put back."""
+    from newsdossier.incremental import SITEMAP, PageCache, Saved
+
+    source = tmp_path / "previous"
+    source.mkdir()
+    cache = PageCache()
+    cache.source = source
+    cache.reused = {uri: Saved(b"", uri.replace(".md", "/index.html"), {}, None, None, set(), links)
+                    for uri, links in [("index.md", None), ("quellen/a.md", None), ("quellen/b.md", {"index.md": {"x": "#x"}})]}
+    quiet = ["dossier", "material/search"]
+    assert cache.leave_out({"index.md"}, quiet) == set()  # no previous sitemap to put back
+    for name in SITEMAP:
+        (source / name).write_bytes(b"")
+    assert cache.leave_out({"index.md"}, quiet) == {"quellen/a.md"}
+    assert cache.leave_out(None, quiet) == set()  # MkDocs' own navigation: every page is in it
+    assert cache.leave_out({"index.md"}, quiet + ["material/tags"]) == set()
