@@ -22,9 +22,9 @@ of a folder stops for good when the folder disappears; the native one follows th
 inode wherever it moves, and stops when it is deleted.
 
 HACK: MkDocs 1.6's ``LiveReloadServer`` offers no choice of observer and no way to watch a
-path again; everything here that uses its internals is in ``_Server`` below (its observer
-attribute, ``_watched_paths``/``_watch_refs``, ``_rebuild_cond``/``_want_rebuild``,
-``_shutdown``) and in ``_emitter_alive`` (watchdog's ``_emitter_for_watch``). When any of it is
+path again; everything here that uses its internals is in the section marked HACK below (the
+server's observer attribute, ``_watched_paths``/``_watch_refs``, ``_rebuild_cond``/``_want_rebuild``,
+``_shutdown``; watchdog's ``_emitter_for_watch``). When any of it is
 not as expected, or the kernel refuses (not Linux, inotify's instance or watch limit:
 ``OSError``), the preview keeps MkDocs' polling and says so in one INFO line.
 """
