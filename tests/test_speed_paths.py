@@ -553,3 +553,54 @@ def test_a_detached_core_that_fails_or_dies_is_an_error(monkeypatch):
     monkeypatch.setattr(safety, "MAX_PAGE_CHARS", 10)
     result, _ = run_detached(work)
     assert result.pages == {} and "b.md" in result.errors[0].message
+
+
+def _material_sections(html: str) -> list:
+    """What Material's Parser makes of a page through html.parser, comparable."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return _section_tuples(parser.data)
+
+
+def _section_tuples(sections) -> list:
+    return [(s.el.tag, s.el.attrs, s.depth, s.id, s.title, s.text) for s in sections]
+
+
+def test_the_search_tokenizer_feeds_material_what_html_parser_feeds_it(corpus_root):
+    """searchjobs reads our pages' tags with one regular expression instead of html.parser:
+    every page of a complete dossier gives Material the same sections, without falling back."""
+    from material.plugins.search.plugin import Parser
+
+    from newsdossier import searchjobs
+
+    assert searchjobs._FAST
+    pages = core.build(corpus_root).pages
+    assert len(pages) > 20
+    for path, page in pages.items():
+        parser = Parser()
+        assert searchjobs._feed_fast(parser, page.body_html), path
+        assert _section_tuples(parser.data) == _material_sections(page.body_html), path
+
+
+#: pages the tokenizer reads itself (the first two) and pages it leaves to html.parser
+TOKENIZER_CASES = [
+    '<h1 id="a">A &amp; B</h1><P CLASS=\'x\' data-search-exclude>eins<br/>zwei<br />drei</P>',
+    '<h2 id="t" title="&lt;q&gt; &quot;x&quot;">T <a class="headerlink" href="#t">¶</a></h2><ul>\n<li>  </li></ul>'
+    '<pre>  a\n  b </pre><img src="x.png" alt="">Ende &auml;&#228;&#xE4; &amp',
+    '<p>x <!-- a comment --> y</p>',  # the rest: only html.parser reads them
+    '<p>a < b</p>', '<p>a <b class=bare>b</b></p>', '<h1 id="s">S</h1><script>if (a<b) {}</script><p>t</p>',
+    '<style>p>a{}</style><p>t</p>', '<!DOCTYPE html><p>t</p>', '<p>t</ p>',
+]
+
+
+@pytest.mark.parametrize("html", TOKENIZER_CASES)
+def test_the_search_tokenizer_reads_what_it_can_and_leaves_the_rest_to_html_parser(html):
+    from material.plugins.search.plugin import Parser
+
+    from newsdossier import searchjobs
+
+    assert searchjobs._feed_fast(Parser(), html) is (TOKENIZER_CASES.index(html) < 2)
+    assert _section_tuples(searchjobs._sections(html)) == _material_sections(html)
