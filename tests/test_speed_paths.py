@@ -372,13 +372,18 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
 
     pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p><h2 id="g" data-search-exclude>G</h2><p>x</p>'),
              page("c/", '<p>ohne Titel</p><h2 id="h">H</h2>'), page("b/", "<p>alt</p>")]
+    html = [p.content for p in pages]
     index = SearchIndex()
     jobs = ParallelSearch(index, pages)
+    # the pages without data-search-* attributes wait for Material's search without their HTML
+    assert [p.content for p in pages] == [html[0], "", ""]
     pages[2].content = "<p>neu</p>"
     for p in pages:
         index.add_entry_from_context(p)
+        jobs.unpark(p)  # the plugin's on_page_context, after Material's
     jobs.close()
     assert jobs.used == 2
+    assert [p.content for p in pages] == [*html[:2], "<p>neu</p>"]
     assert "add_entry_from_context" not in vars(index)
     serial = SearchIndex()
     for p in pages:
@@ -603,4 +608,4 @@ def test_the_search_tokenizer_reads_what_it_can_and_leaves_the_rest_to_html_pars
     from newsdossier import searchjobs
 
     assert searchjobs._feed_fast(Parser(), html) is (TOKENIZER_CASES.index(html) < 2)
-    assert _section_tuples(searchjobs._sections(html)) == _material_sections(html)
+    assert _section_tuples(searchjobs.parse_sections(html)) == _material_sections(html)
