@@ -11,6 +11,12 @@ order, from the same parser, so the index is the same) and does what the origina
 them. Anything unexpected - a page whose HTML changed since the fork, a child that died -
 falls back to the original method. Material 9.x is in maintenance mode; if its internals look
 different, nothing is replaced.
+
+The child feeds Material's Parser the tags of our plain HTML from one regular expression
+(html.parser for anything else, see _feed_fast): with html.parser's scanning the child took
+longer than this process's page loop and held it up at the last pages. And while the pages
+are written, this process keeps the HTML of a searched page without data-search-* attributes
+away from Material's clean-up expression (parked, see ParallelSearch.__init__).
 """
 
 from __future__ import annotations
