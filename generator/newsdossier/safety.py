@@ -443,7 +443,7 @@ def _find_target(text: str, value: str) -> int:
     return -1
 
 
-# --- what MkDocs publishes, what 'mkdocs serve' watches -----------------------------------------
+# --- what MkDocs publishes -------------------------------------------------------------------------
 
 def only_generated(files, config):
     """The files of a build without any from the docs folder (content/): only the pages the
@@ -457,51 +457,3 @@ def only_generated(files, config):
                 os.path.abspath(f.src_dir) + os.sep == docs or os.path.abspath(f.abs_src_path or "").startswith(docs)):
             files.remove(f)
     return files
-
-
-def watch_folders(server, folders: list[Path], interval: float = 0.5) -> None:
-    """Watch each folder, and keep watching it after it was moved or deleted and came back:
-    MkDocs' watcher stops for good when its folder disappears. A background thread looks every
-    ``interval`` seconds (while the server's watcher runs) for a folder that exists again but
-    whose watcher has stopped, watches it anew and asks for a rebuild."""
-    import threading
-    import time
-
-    wanted = [os.path.abspath(f) for f in folders]
-    for path in wanted:
-        if os.path.isdir(path):
-            server.watch(path)
-    observer = getattr(server, "observer", None)
-    if observer is None or not hasattr(server, "_watch_refs"):  # not MkDocs' LiveReloadServer
-        return
-
-    def alive(path: str) -> bool:
-        watch = server._watch_refs.get(path)
-        emitter = getattr(observer, "_emitter_for_watch", {}).get(watch) if watch is not None else None
-        return emitter is not None and emitter.is_alive()
-
-    def rewatch(path: str) -> None:
-        if path in server._watched_paths:
-            try:
-                server.unwatch(path)
-            except (KeyError, ValueError, RuntimeError):
-                server._watched_paths.pop(path, None)
-                server._watch_refs.pop(path, None)
-        server.watch(path)
-        with server._rebuild_cond:  # what MkDocs' own callback does: rebuild
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
-
-    def loop() -> None:
-        started = False
-        while not getattr(server, "_shutdown", False):
-            if observer.is_alive():
-                started = True
-                for path in wanted:
-                    if os.path.isdir(path) and not alive(path):
-                        rewatch(path)
-            elif started:  # the watcher was stopped: so is the server
-                return
-            time.sleep(interval)
-
-    threading.Thread(target=loop, name="dossier-rewatch", daemon=True).start()
