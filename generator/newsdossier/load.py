@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -248,8 +249,9 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
                 _store(d, k, obj)
 
     for path, what in walk_tree(content):
-        parts = path.relative_to(content).parts
-        rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
+        inside = path.relative_to(content)
+        parts = inside.parts
+        rel = f"{content_dir}/{inside.as_posix()}"
         if what == "link":
             problems.error(Pos(rel), "symbolic link in the content folder: it is neither read nor published",
                            "replace the link by the file itself, or remove it")
@@ -328,7 +330,8 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         src.article = None
     read = load_article if cache is None else cache.article_reader(load_article)
     seeds = root / seeds_dir
-    available = sorted(p.name for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else []
+    files = _files_in(seeds)
+    available = sorted(name for name in files if name.endswith(".txt"))
     used: dict[str, str] = {}
     for src in d.sources.values():
         name = src.file
@@ -337,7 +340,7 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
             problems.error(pos, f"'{name}' is not a plain file name in {seeds_dir}/",
                            "write only the file name, e.g. 000_article.txt (no folders, no '..')")
             continue
-        if not (seeds / name).is_file():
+        if name not in files and not (seeds / name).is_file():  # (a file system that ignores case)
             problems.error(pos, f"article file {seeds_dir}/{name} does not exist",
                            did_you_mean(name, available) or f"copy the article into {seeds_dir}/ first")
             continue
@@ -364,6 +367,23 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         if name not in used:
             problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
                              f"run 'dossier new-source {seeds_dir}/{name}' to start one")
+
+
+def _files_in(folder: Path) -> set[str]:
+    """The names of the files in a folder (links to files too, as Path.is_file); one listing
+    instead of a stat per article."""
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if _is_file(e)}
+    except OSError:
+        return set()
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _normalized_lines(article: Article) -> set[str]:
@@ -459,24 +479,20 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 
 
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
-    blocks_of: dict[int, set[int]] = {}  # id(article) -> ids of its blocks
+    sources = d.sources
     for _owner, cit in d.all_citations():
-        src = d.sources.get(cit.source)
+        src = sources.get(cit.source)
         if src is None or src.article is None:
             continue
-        if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
-            ids = blocks_of.get(id(src.article))  # in this very article, the same place again
-            if ids is None:
-                ids = blocks_of[id(src.article)] = {id(b) for b in src.article.blocks}
-            if id(cit.block) in ids:
-                continue
+        if cit.block is not None and id(cit.block) in _block_ids(src.article):
+            continue  # an object of the read cache (mkdocs serve) found before, in this very article
         _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
-    for src in d.sources.values():
+    for src in sources.values():
         art = src.article
         if art is None:
             continue
         for ev in src.evidence:
-            if ev.quote and normalize(ev.quote) not in art.raw_norm:
+            if ev.quote and not _in_article(art, ev.quote):
                 q = normalize(ev.quote)
                 lines = [normalize(x) for x in art.raw.split("\n") if x.strip()]
                 best = _closest_line(q, lines)
@@ -493,6 +509,24 @@ def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | Non
             else:
                 problems.error(note.at("quote"), f"note passage occurs more than once in {art.path}",
                                "quote more words so that it is unique")
+
+
+def _block_ids(article: Article) -> set[int]:
+    """The ids of the article's blocks; kept on the article (see _normalized_lines)."""
+    ids = article.__dict__.get("_block_ids")
+    if ids is None:
+        ids = article.__dict__["_block_ids"] = {id(b) for b in article.blocks}
+    return ids
+
+
+def _in_article(article: Article, quote: str) -> bool:
+    """Whether a quote stands in the article's text (whitespace folded); the answers are kept
+    on the article (see _normalized_lines)."""
+    found = article.__dict__.setdefault("_quotes_in", {})
+    hit = found.get(quote)
+    if hit is None:
+        hit = found[quote] = normalize(quote) in article.raw_norm
+    return hit
 
 
 def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str,

@@ -17,6 +17,7 @@ The numbers are stated in the README ("Limits and budgets").
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -227,6 +228,7 @@ def generated_anchor(ident: str) -> bool:
             or any(rx.fullmatch(ident) for rx in _RESERVED_BY_KIND.values()))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (every save checks every title again under mkdocs serve)
 def heading_anchor(title: str) -> str:
     """The id MkDocs' table of contents gives a page's title heading (toc's default slugify)."""
     from markdown.extensions.toc import slugify
