@@ -245,7 +245,10 @@ class Tokens:
         if isinstance(v, dict):
             return tuple((k, self.value(x)) for k, x in v.items())
         if isinstance(v, (list, tuple)):
-            return tuple(self.value(x) for x in v)
+            kind = KINDS.get(type(v[0])) if v else None
+            if kind is not None and all(type(x) is type(v[0]) for x in v):  # (a page's list of entities)
+                return tuple([(kind, _get(x, "id")) for x in v])
+            return tuple([self.value(x) for x in v])
         return repr(v)
 
 

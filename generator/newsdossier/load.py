@@ -221,12 +221,12 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         return True
 
     broken: dict[str, str] = {}  # kind -> a file too broken to know which ids it defines
-    claimed: set[Path] = set()
+    claimed: set[str] = set()
     tasks = []
     for kind, info in KINDS.items():
         # never through a linked folder (reported below as a link)
         files = sorted(p for p in content.glob(info["glob"]) if p.parent == content or not p.parent.is_symlink())
-        claimed.update(files)
+        claimed.update(map(str, files))
         if info["shape"] == "single" and not files:
             problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
                            "create it with at least 'title:' and 'lead:'")
@@ -248,10 +248,11 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             elif register(k, ident, pos):
                 _store(d, k, obj)
 
+    start = len(str(content)) + len(os.sep)
     for path, what in walk_tree(content):
-        inside = path.relative_to(content)
-        parts = inside.parts
-        rel = f"{content_dir}/{inside.as_posix()}"
+        full = str(path)  # (string operations: this runs for every content file on every save)
+        parts = full[start:].split(os.sep)
+        rel = f"{content_dir}/{'/'.join(parts)}"
         if what == "link":
             problems.error(Pos(rel), "symbolic link in the content folder: it is neither read nor published",
                            "replace the link by the file itself, or remove it")
@@ -259,7 +260,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         if what not in ("file", "folder"):
             problems.error(Pos(rel), f"{what} in the content folder: it is neither read nor published", "remove it")
             continue
-        if (what == "folder" or path in claimed or path.name in IGNORED_IN_CONTENT
+        if (what == "folder" or full in claimed or path.name in IGNORED_IN_CONTENT
                 or any(part.startswith(".") for part in parts)  # editors' and tools' hidden files
                 or (parts[0] == "schemas" and path.suffix == ".json")):
             continue

@@ -296,9 +296,12 @@ def check_citation_budget(d, problems: Problems) -> None:
     than MAX_CITATIONS_SHOWN. YAML aliases repeat whole subtrees cheaply (the file stays small,
     its expansion is bounded separately); these bounds keep the pages they become small."""
     def own_duplicates(owner) -> None:
+        cites = owner.cite
+        if len(cites) < 2 or len({(c.source, c.quote) for c in cites}) == len(cites):
+            return  # (most statements: checked at once)
         seen: set = set()
         repeated = []
-        for c in owner.cite:
+        for c in cites:
             key = (c.source, c.quote)  # what an alias repeats is the very same text
             if key in seen:
                 repeated.append(c)
