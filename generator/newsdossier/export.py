@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from typing import Any, Callable
 
 from . import model
@@ -184,11 +185,11 @@ TERM = View(model.Term, ["id", "term", "aliases", "definition", _cites(model.Ter
 
 
 def _by_id(items) -> list:
-    return sorted(items, key=lambda x: x.id)
+    return sorted(items, key=operator.attrgetter("id"))
 
 
 def _in_order(items) -> list:
-    return sorted(items, key=lambda x: (x.order, x.id))
+    return sorted(items, key=operator.attrgetter("order", "id"))
 
 
 #: (key in the export, view, the objects in export order)

@@ -212,6 +212,7 @@ _PAGE_NAME_KINDS = ("source", "topic", "series")
 PASSAGE_ANCHOR = re.compile(r"(?:p|zt|zk|line)\d+|q-[0-9a-f]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # (every save checks every id again under mkdocs serve)
 def reserved(kind: str, ident: str) -> bool:
     """Whether an id of this kind would give a page or an HTML id that the generator makes too."""
     if kind in _PAGE_NAME_KINDS:
