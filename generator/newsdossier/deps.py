@@ -595,9 +595,16 @@ def versions(d, memo: Memo) -> dict:
         out[("meta", "")] = (d.meta, tuple(map(article, cited(d.meta))))
     for key, obj in sources.items():
         out[("sources", key)] = (obj, (obj.article,))
+    known, used = memo.cites.get, memo._used[2]
     for table in TABLES[1:]:
         for key, obj in getattr(d, table).items():
-            out[(table, key)] = (obj, tuple(map(article, cited(obj))))
+            hit = known(id(obj))  # (memo.cited, inlined: this runs for every entity on every save)
+            if hit is not None and hit[0] is obj:
+                used[id(obj)] = hit
+                ids = hit[1]
+            else:
+                ids = cited(obj)
+            out[(table, key)] = (obj, tuple(map(article, ids)) if ids else ())
     return out
 
 

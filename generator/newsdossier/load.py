@@ -481,12 +481,18 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
     sources = d.sources
+    blocks_of: dict[str, set[int]] = {}  # source id -> ids of its article's blocks
     for _owner, cit in d.all_citations():
+        if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
+            ids = blocks_of.get(cit.source)  # in this very article, the same place again
+            if ids is None:
+                src = sources.get(cit.source)
+                ids = blocks_of[cit.source] = _block_ids(src.article) if src is not None and src.article else set()
+            if id(cit.block) in ids:
+                continue
         src = sources.get(cit.source)
         if src is None or src.article is None:
             continue
-        if cit.block is not None and id(cit.block) in _block_ids(src.article):
-            continue  # an object of the read cache (mkdocs serve) found before, in this very article
         _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
     for src in sources.values():
         art = src.article
