@@ -366,12 +366,17 @@ class Renderer:
         published (each article's latest possible day is known): an expectation, not a fact."""
         if e.date.start is None or not e.cite:
             return False
-        latest = []
-        for s in self.ix.reported(e.cite):
-            if s.published is None or s.published.end is None and s.published.is_interval:
+        sources, latest = self.d.sources, None  # (the reporting sources, in no order: the home page asks for every event)
+        for c in e.cite:
+            s = sources.get(c.source)
+            if s is None:
+                continue
+            p = s.published
+            if p is None or p.end is None and p.is_interval:
                 return False
-            latest.append(s.published.upper)
-        return bool(latest) and e.date.lower > max(latest)
+            if latest is None or p.upper > latest:
+                latest = p.upper
+        return latest is not None and e.date.lower > latest
 
     def forecast_ids(self, events) -> set[str]:
         return {e.id for e in events if self.is_forecast(e)}
