@@ -38,9 +38,10 @@ def _tree(site: Path) -> dict[str, bytes]:
             if p.is_file() and not {".dossier-previous", ".dossier-good"} & set(p.parts)}
 
 
-def _run(tmp_path: Path, proj: Path, edits) -> list[int]:
+def _run(tmp_path: Path, proj: Path, edits, omitted: list | None = None) -> list[int]:
     """Serve-style rebuilds after each edit; every state compared with a fresh build. Returns
-    how many pages each rebuild reused."""
+    how many pages each rebuild reused; ``omitted`` gets how many of them it left out of
+    MkDocs' files."""
     site = tmp_path / "served"
     cfg = _config(proj, site)
     cfg.plugins.on_startup(command="serve", dirty=False)
@@ -53,6 +54,8 @@ def _run(tmp_path: Path, proj: Path, edits) -> list[int]:
             edit(proj)
             _serve_build(_config(proj, site))
             reused.append(plugin.cache.last_reused)
+            if omitted is not None:
+                omitted.append(plugin.cache.last_omitted)
             snap = tmp_path / f"state-{i}"
             shutil.copytree(proj, snap / "proj", ignore=shutil.ignore_patterns("site"))
             shutil.copytree(site, snap / "site")
@@ -84,8 +87,14 @@ def _replace(rel: str, old: str, new: str):
     return edit
 
 
+NEW_ACTOR = "- id: genossenschaft\n  name: Obstgenossenschaft Testdorf\n  kind: organisation\n"
+
+
 def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
+    """Reused pages outside the navigation are left out of MkDocs' files; the site, with its
+    search index and sitemap, is still a fresh build's."""
     proj = make_project(tmp_path)
+    omitted: list[int] = []
     reused = _run(tmp_path, proj, [
         # an actor's role: their page and the pages that show them change, the rest is reused
         _replace("content/actors/akteure.yaml", "Bürgermeisterin von Testdorf", "Bürgermeisterin der Gemeinde Testdorf"),
@@ -97,10 +106,19 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
         _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),
         _replace("content/topics/ernte.yaml", "order: 1\ntitel: x", "order: 1"),
         _replace("content/actors/akteure.yaml", "Bürgermeisterin der Gemeinde Testdorf", "Bürgermeisterin von Testdorf"),
-    ])
+        # a page added (an actor's, not in the navigation), edited, removed again
+        _append("content/actors/akteure.yaml", NEW_ACTOR),
+        _replace("content/glossary/glossar.yaml", "Tausend Kilogramm.", "1000 Kilogramm."),
+        _replace("content/actors/akteure.yaml", "Obstgenossenschaft Testdorf", "Obstgenossenschaft"),
+        _replace("content/actors/akteure.yaml", NEW_ACTOR.replace(" Testdorf", ""), ""),
+        lambda proj: None,
+    ], omitted)
     assert reused[0] > 0 and reused[1] > 0, reused  # the incremental path ran
+    assert 0 < omitted[0] < reused[0] and 0 < omitted[2] < reused[2], (omitted, reused)  # nav pages reach MkDocs
     assert reused[3] == 0, reused  # navigation title changed: full rebuild
-    assert reused[5] > 0, reused  # the fix starts from the last good build, not from the problem pages
+    assert reused[5] > 0 and omitted[5] > 0, reused  # the fix starts from the last good build
+    assert reused[7] == 0 and reused[10] == 0, reused  # a page added, removed: full rebuilds
+    assert omitted[8] > 0 and omitted[9] > 0 and omitted[11] > 0, omitted  # ... and the saves after them reuse
 
 
 def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):
@@ -112,11 +130,12 @@ def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):
     source = sorted((proj / "content" / "sources").glob("*.yaml"))[-1]
     srel = source.relative_to(proj).as_posix()
     stitle = next(line for line in source.read_text(encoding="utf-8").split("\n") if line.startswith("title:"))
+    omitted: list[int] = []
     reused = _run(tmp_path, proj, [
         _replace(rel, lead, lead[:-1] + ' (geändert)"' if lead.endswith('"') else lead + " (geändert)"),
         _replace(srel, stitle, stitle[:-1] + ' – neu"' if stitle.endswith('"') else stitle + " – neu"),
-    ])
-    assert all(n > 0 for n in reused), reused
+    ], omitted)
+    assert all(n > 0 for n in reused) and all(n > 0 for n in omitted), (reused, omitted)
 
 
 def test_read_cache_gives_what_a_fresh_load_gives(tmp_path):
@@ -433,3 +452,74 @@ def test_export_collections_kept_as_a_whole(tmp_path):
     third = dict(render_cache.exported)
     # the source changed: it and everything citing it is exported again
     assert third["sources"] is not second["sources"] and third["claims"] is not second["claims"]
+
+
+def test_theme_listing_is_kept_while_the_theme_folders_stay_the_same(tmp_path):
+    """servehacks (mkdocs serve only): the theme's files MkDocs adds every build are the ones it
+    finds itself, listed again only when a theme folder changed."""
+    import os
+    import time
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+    from newsdossier import servehacks
+    from newsdossier.incremental import TemplateCodeCache
+
+    proj = make_project(tmp_path)
+    theme = proj / "site_theme"
+    (theme / "assets").mkdir()
+    (theme / "assets" / "extra.css").write_text("a{}", encoding="utf-8")
+    for folder in (theme / "assets", theme):
+        os.utime(folder, (time.time() - 60, time.time() - 60))  # not just changed (SETTLE_SECONDS)
+    listing, code = servehacks.ThemeListing(), TemplateCodeCache()
+
+    def theme_files() -> set[str]:
+        cfg = load_config(str(proj / "mkdocs.yml"))
+        plain = Files([])
+        plain.add_files_from_theme(cfg.theme.get_env(), cfg)
+        assert servehacks.install(cfg.theme, listing, code)
+        kept = Files([])
+        kept.add_files_from_theme(cfg.theme.get_env(), cfg)
+        assert [f.src_uri for f in kept] == [f.src_uri for f in plain]
+        assert cfg.theme.get_env().bytecode_cache is code
+        return {f.src_uri for f in kept}
+
+    assert "assets/extra.css" in theme_files() and listing.walks == 1
+    assert "assets/extra.css" in theme_files() and listing.walks == 1  # kept
+    (theme / "assets" / "more.css").write_text("b{}", encoding="utf-8")
+    assert "assets/more.css" in theme_files() and listing.walks == 2
+    (theme / "assets" / "more.css").unlink()
+    assert "assets/more.css" not in theme_files()
+
+
+def test_mkdocs_build_leaves_the_theme_alone(tmp_path):
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(make_project(tmp_path) / "mkdocs.yml"))
+    cfg.plugins.on_startup(command="build", dirty=False)
+    cfg = cfg.plugins.on_config(cfg)
+    assert "get_env" not in vars(cfg.theme)
+    serve = load_config(str(tmp_path / "proj" / "mkdocs.yml"))
+    serve.plugins.on_startup(command="serve", dirty=False)
+    serve = serve.plugins.on_config(serve)
+    assert "get_env" in vars(serve.theme)
+
+
+def test_pages_are_left_out_only_when_nothing_else_looks_at_them(tmp_path):
+    """PageCache.leave_out: reused pages outside the navigation, with no links MkDocs checks,
+    only with the dossier's and Material's search plugin, only when the sitemap can be put back."""
+    from newsdossier.incremental import SITEMAP, PageCache, Saved
+
+    source = tmp_path / "previous"
+    source.mkdir()
+    cache = PageCache()
+    cache.source = source
+    cache.reused = {uri: Saved(b"", uri.replace(".md", "/index.html"), {}, None, None, set(), links)
+                    for uri, links in [("index.md", None), ("quellen/a.md", None), ("quellen/b.md", {"index.md": {"x": "#x"}})]}
+    quiet = ["dossier", "material/search"]
+    assert cache.leave_out({"index.md"}, quiet) == set()  # no previous sitemap to put back
+    for name in SITEMAP:
+        (source / name).write_bytes(b"")
+    assert cache.leave_out({"index.md"}, quiet) == {"quellen/a.md"}
+    assert cache.leave_out(None, quiet) == set()  # MkDocs' own navigation: every page is in it
+    assert cache.leave_out({"index.md"}, quiet + ["material/tags"]) == set()

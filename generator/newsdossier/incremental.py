@@ -16,7 +16,14 @@ search index entries), and one key for all the shared parts. On the next build:
   instead of rendering it, lets MkDocs render it with a one-line template
   (``dossier-reused.html``) whose output the plugin drops (MkDocs writes no file for an empty
   page), gives Material's search index the saved entries, and after the build moves the
-  previous output file back (a folder holding only reused files as a whole).
+  previous output file back (a folder holding only reused files as a whole);
+* a reused page that is not in the navigation is *left out*: MkDocs never sees it (it is not
+  in ``Files``), so it costs nothing per page. Only pages in the navigation reach other
+  pages' HTML (the navigation, prev/next links); what else a full build takes from every page
+  is given back: its search entries go into Material's index where a full build puts them
+  (``wrap_search``), and sitemap.xml(.gz), which lists every page, is the previous build's
+  (the same pages, URLs and build date: all in the shared key). Pages are left out only when
+  every plugin is one known not to look at pages otherwise (``QUIET_PLUGINS``).
 
 MkDocs empties site_dir before every non-dirty build but leaves hidden entries alone, so the
 previous build's files are moved into ``site_dir/.dossier-previous/`` first (renames, no
@@ -44,6 +51,12 @@ STASH = ".dossier-previous"
 #: where the last good build's files wait while the preview shows problem pages, so that the
 #: save that fixes the content rebuilds only what changed since that build
 GOOD = ".dossier-good"
+#: what MkDocs writes from the list of all pages (a static template of every theme)
+SITEMAP = ("sitemap.xml", "sitemap.xml.gz")
+#: plugins that see pages only through the events MkDocs runs for each page it builds, so a
+#: page left out of ``Files`` is missed by nothing they write (the dossier's own, Material's
+#: search: given the saved entries). With any other plugin no page is left out.
+QUIET_PLUGINS = frozenset({"dossier", "search", "material/search"})
 
 
 @dataclass
@@ -67,18 +80,23 @@ class PageCache:
     #: this build: page path -> text hash, and the pages reused
     digests: dict[str, bytes] = field(default_factory=dict)
     reused: dict[str, Saved] = field(default_factory=dict)
+    #: this build: the reused pages left out of MkDocs' files altogether (leave_out)
+    omitted: set[str] = field(default_factory=set)
     #: this build: the search entries of the pages built, until remember() keeps them
     searched: dict[str, list] = field(default_factory=dict)
     stash: Path | None = None
     site_dir: Path | None = None
-    #: how many pages the last build reused (for tests and the serve log)
+    #: how many pages the last build reused, and how many of them it left out (for tests)
     last_reused: int = 0
+    last_omitted: int = 0
     #: the last build showed problem pages; (key, pages) of the last good build, its files in GOOD
     failed: bool = False
     good: tuple | None = None
     #: this build: where reused files come from, and whether the stash becomes GOOD afterwards
     source: Path | None = None
     keep_as_good: bool = False
+    #: this build: adds the left-out pages' search entries after the last page (wrap_search)
+    _search_rest: object = None
     #: id(page) -> (page, its digest): the pages of the last build (kept: no id is reused)
     _hashed: dict = field(default_factory=dict)
 
@@ -97,6 +115,7 @@ class PageCache:
 
     def forget(self) -> None:
         self.key, self.pages, self.reused, self.digests, self.searched = None, {}, {}, {}, {}
+        self.omitted, self._search_rest = set(), None
         self.good, self.failed, self.source, self.keep_as_good = None, False, None, False
 
     # --- before MkDocs cleans site_dir (on_pre_build) ------------------------------------
@@ -126,20 +145,33 @@ class PageCache:
         ``failed``: this build shows problem pages. The first such build after a good one
         keeps that good build aside (GOOD); the next good build starts from it."""
         self.digests = dict(digests)
-        self.reused, self.searched = {}, {}
+        self.reused, self.searched, self.omitted, self._search_rest = {}, {}, set(), None
         prev_key, prev_pages, self.source = self.key, self.pages, self.stash
         if not failed and self.good is not None and self.site_dir is not None:
             (prev_key, prev_pages), self.source = self.good, self.site_dir / GOOD
         if key == prev_key and self.source is not None:
+            source = os.fspath(self.source)  # (os.path: a tenth of pathlib's cost, 1,300 times a save)
             for uri, digest in self.digests.items():
                 saved = prev_pages.get(uri)
-                if saved is not None and saved.digest == digest and (self.source / saved.dest_uri).is_file():
+                if saved is not None and saved.digest == digest and os.path.isfile(os.path.join(source, saved.dest_uri)):
                     self.reused[uri] = saved
         self.keep_as_good = failed and not self.failed and self.stash is not None
         if self.keep_as_good:
             self.good = (self.key, dict(self.pages))
         self.key, self.failed = key, failed
         self.pages = {uri: s for uri, s in prev_pages.items() if uri in self.reused}
+
+    def leave_out(self, in_nav: set[str] | None, plugins) -> set[str]:
+        """Which reused pages MkDocs need not see (``omitted``): not in the navigation
+        (``in_nav``: its page paths; None when MkDocs makes the navigation of every page), no
+        links MkDocs checks, every plugin in QUIET_PLUGINS, the previous sitemap there."""
+        self.omitted = set()
+        if (in_nav is None or not self.reused or self.source is None or set(plugins) - QUIET_PLUGINS
+                or not all((self.source / name).is_file() for name in SITEMAP)):
+            return self.omitted
+        self.omitted = {uri for uri, saved in self.reused.items()
+                        if uri not in in_nav and not saved.links_to_anchors}
+        return self.omitted
 
     # --- during the build ---------------------------------------------------------------
 
@@ -171,13 +203,30 @@ class PageCache:
                                 page.toc, set(page.present_anchor_ids) if page.present_anchor_ids is not None else None,
                                 links, self.searched.pop(uri, None))
 
-    def wrap_search(self, index) -> None:
+    def wrap_search(self, index, order: list[str]) -> None:
         """For this build's search index object (made anew by Material every build): reused
-        pages get their saved entries; the entries of every page built are kept."""
+        pages get their saved entries; the entries of every page built are kept. The pages
+        left out get theirs where a full build indexes them: ``order`` is the documentation
+        pages of a full build in its order; before each page, the left-out pages that come
+        before it; the rest when ``flush_search`` is called (on_post_build, before Material
+        writes the index)."""
         original = index.add_entry_from_context
+        position = {uri: i for i, uri in enumerate(order)}
+        done = 0
+
+        def left_out_until(end: int) -> None:
+            nonlocal done
+            for uri in order[done:end]:
+                if uri in self.omitted:
+                    index.entries.extend(dict(e) for e in self.reused[uri].search or ())
+            done = max(done, end)
+
+        self._search_rest = lambda: left_out_until(len(order))
 
         def add_entry_from_context(page):
             uri = page.file.src_uri
+            if self.omitted and uri in position:
+                left_out_until(position[uri])
             saved = self.reused.get(uri)
             if saved is not None:
                 index.entries.extend(dict(e) for e in saved.search or ())
@@ -191,16 +240,25 @@ class PageCache:
 
     # --- after the build (on_post_build) -------------------------------------------------
 
+    def flush_search(self) -> None:
+        """The search entries of left-out pages after the last page built (see wrap_search)."""
+        rest, self._search_rest = self._search_rest, None
+        if rest is not None:
+            rest()
+
     def put_back(self) -> None:
-        """Move each reused page's previous file over its placeholder; drop the stash."""
+        """Move each reused page's previous file over its placeholder (and the previous
+        sitemap over the one MkDocs wrote without the pages left out); drop the stash."""
         if self.site_dir is None:
-            self.last_reused = 0
+            self.last_reused = self.last_omitted = 0
             return
         if self.reused:
-            _move_back(self.source, self.site_dir, {saved.dest_uri for saved in self.reused.values()})
+            _move_back(self.source, self.site_dir, {saved.dest_uri for saved in self.reused.values()}
+                       | (set(SITEMAP) if self.omitted else set()))
         for uri, saved in self.reused.items():
             self.pages[uri] = saved
-        self.last_reused, self.reused = len(self.reused), {}
+        self.last_reused, self.last_omitted = len(self.reused), len(self.omitted)
+        self.reused, self.omitted = {}, set()
         if self.keep_as_good:  # the good build's files wait for the fix
             shutil.rmtree(self.site_dir / GOOD, ignore_errors=True)
             os.rename(self.stash, self.site_dir / GOOD)
@@ -219,9 +277,10 @@ def _move_back(source: Path, site: Path, wanted: set[str]) -> None:
     moved as a whole (one rename instead of one per page)."""
     total: dict[str, int] = {}
     want: dict[str, int] = {}
-    for dirpath, _dirs, names in os.walk(source):
-        rel = os.path.relpath(dirpath, source)
-        rel = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+    top = os.fspath(source)
+    for dirpath, _dirs, names in os.walk(top):
+        rel = dirpath[len(top) + 1:].replace(os.sep, "/")  # (os.walk joins onto top; relpath cost 20 µs)
+        rel = rel + "/" if rel else ""
         folders = [rel[:i + 1] for i, ch in enumerate(rel) if ch == "/"]
         for name in names:
             hit = rel + name in wanted

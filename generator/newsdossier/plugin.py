@@ -26,8 +26,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+from mkdocs.utils import is_markdown_file
 
-from . import history, i18n
+from . import history, i18n, servehacks
 from .core import Result, build
 from .deps import RenderCache
 from .detached import run_detached
@@ -92,6 +93,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.read_cache: ReadCache | None = None
         self.render_cache: RenderCache | None = None
         self.template_code = None
+        self.theme_listing = None
         self.feed = False
         self.n_sources = 0
 
@@ -102,6 +104,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.read_cache = ReadCache() if command == "serve" else None
         self.render_cache = RenderCache() if command == "serve" else None
         self.template_code = TemplateCodeCache() if command == "serve" else None
+        self.theme_listing = servehacks.ThemeListing() if command == "serve" else None
         if command == "serve":
             quiet_reused_pages(self.cache)
 
@@ -110,6 +113,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         self.user_nav = config.nav is not None
         add_theme_layer(config)
+        if self.theme_listing is not None:  # mkdocs serve: the theme's listing and code kept (a hack)
+            servehacks.install(config.theme, self.theme_listing, self.template_code)
         if self.config.nav and not self.user_nav and config.validation.nav.omitted_files == logging.INFO:
             # the generated navigation leaves out the one-per-source and one-per-actor pages
             config.validation.nav.omitted_files = logging.DEBUG
@@ -213,11 +218,14 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.unsearched |= {uri for uri in self.result.pages if history.is_changes_page(uri)}
         pages = self.pages = self.result.pages
         self.feed = history.FEED_PATH in self.result.assets
-        reused = self._plan_reuse(config, pages) if self.command == "serve" else {}
+        reused = self._plan_reuse(config, files, pages) if self.command == "serve" else {}
         for uri in sorted(pages):
             if uri in reused:  # built from the saved state (incremental)
-                self.reused_meta[uri] = {**reused[uri].meta, "template": REUSED_TEMPLATE}
                 del pages[uri]
+                if uri in self.cache.omitted:  # not MkDocs' at all: its file is put back
+                    _replace(files, None, uri)
+                    continue
+                self.reused_meta[uri] = {**reused[uri].meta, "template": REUSED_TEMPLATE}
             # no text: MkDocs reads nothing, on_page_markdown gives it the page's meta data
             _replace(files, File.generated(config, uri, content="", inclusion=InclusionLevel.INCLUDED))
         for uri, data in sorted(self.result.assets.items()):
@@ -232,21 +240,30 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.result = None
         return files
 
-    def _plan_reuse(self, config, pages: dict[str, Page]) -> dict:
-        """Which pages the incremental preview can take from the previous build (see
-        incremental.py), and Material's search index wired to save and give back entries."""
+    def _plan_reuse(self, config, files: Files, pages: dict[str, Page]) -> dict:
+        """Which pages the incremental preview can take from the previous build and which of
+        them MkDocs need not see (see incremental.py), and Material's search index wired to
+        save and give back entries."""
         from .searchjobs import search_index_of
 
-        nav_titles = {uri: pages[uri].title if uri in pages else "" for uri in _nav_paths(config.nav or [])}
+        in_nav = _nav_paths(config.nav or [])
+        nav_titles = {uri: pages[uri].title if uri in pages else "" for uri in in_nav}
         custom = getattr(config.theme, "custom_dir", None)
         key = shared_key(config, [nav_titles, self.feed], pages, self.root, [d for d in (custom, str(THEME_DIR)) if d])
         digests = self.cache.digests_of(pages)
         self.cache.plan(key, digests, self.preview.failed)
         index = search_index_of(config)
-        if index is not None:
-            self.cache.wrap_search(index)
-        elif self.cache.reused:  # no index to give entries back to: build everything
-            self.cache.plan(b"", digests, self.preview.failed)
+        if index is None:
+            if self.cache.reused:  # no index to give entries back to: build everything
+                self.cache.plan(b"", digests, self.preview.failed)
+            return self.cache.reused
+        # MkDocs makes the navigation of every page when mkdocs.yml has none and ours is off
+        self.cache.leave_out(None if config.nav is None else {p.lstrip("/") for p in in_nav} | set(in_nav),
+                             config.plugins.keys())
+        # the documentation pages of a full build, in its order (_replace appends ours sorted)
+        order = [f.src_uri for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+                 if f.src_uri not in pages]
+        self.cache.wrap_search(index, order + [uri for uri in sorted(pages) if is_markdown_file(uri)])
         return self.cache.reused
 
     def on_pre_page(self, page, *, config, files):
@@ -306,7 +323,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
 
     def on_env(self, env, *, config, files):
         if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
-            env.bytecode_cache = self.template_code
+            env.bytecode_cache = self.template_code  # (servehacks set it already, unless it stood back)
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
@@ -324,7 +341,9 @@ class DossierPlugin(BasePlugin[DossierConfig]):
             page.content = ""  # written: nothing reads it again (see on_page_context)
         return history.link_feed(output, page.url) if self.feed else output
 
+    @event_priority(100)  # before Material's search plugin writes its index
     def on_post_build(self, *, config) -> None:
+        self.cache.flush_search()
         self.cache.put_back()
         self._end_speed()
 
@@ -402,8 +421,10 @@ def _anchor_link(h: Heading) -> AnchorLink:
     return link
 
 
-def _replace(files: Files, new: File) -> None:
-    old = files.get_file_from_path(new.src_uri)
+def _replace(files: Files, new: File | None, uri: str | None = None) -> None:
+    """``new`` instead of the file of its path (None: no file at ``uri``)."""
+    old = files.get_file_from_path(new.src_uri if new is not None else uri)
     if old is not None:
         files.remove(old)
-    files.append(new)
+    if new is not None:
+        files.append(new)
