@@ -370,15 +370,12 @@ class RenderCache:
         self.pages_of: dict[str, frozenset] = {}
         #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
         self.groups: dict[tuple, set] = {}
-        #: the keys of ``groups`` that are not an entity's
-        self.other_groups: set = set()
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
-        self.other_groups = set()
         self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
     #: collection key -> (its objects, their exported texts, the source ids they cite), of the
@@ -454,10 +451,9 @@ class Session:
         # the index's tables are keyed by ids: an entry can change only where an entity that
         # changed (as it was, as it is) names its key
         named: set[str] | None = None
-        entities_changed = [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]
         if not self.full:
             named = set()
-            for k in entities_changed:
+            for k in [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]:
                 for v in (prev.get(k), self.versions.get(k)):
                     if v is not None:
                         _collect_strings(v[0], named)
@@ -472,11 +468,7 @@ class Session:
             self.todo = set(paths)
         else:
             assert named is not None
-            # the dependencies of the entities that changed (added, removed) and all that are
-            # not an entity's (an id that is in neither render reads the same: not there)
-            groups = cache.groups
-            maybe = [dep for k in cache.other_groups for dep in groups[k]]
-            maybe += [dep for k in entities_changed if k in groups for dep in groups[k]]
+            maybe = [dep for k, deps in cache.groups.items() if k not in same for dep in deps]
             changed = {dep for dep in maybe
                        if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
                        and self.tokens(dep) != cache.tokens[dep]}
@@ -559,7 +551,7 @@ class Session:
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
         # the tokens of the dependencies of entities that stayed the same are still right;
         # the others were computed by __init__, or are computed now (new dependencies)
-        tokens, groups, other = ({}, {}, set()) if self.full else (cache.tokens, cache.groups, cache.other_groups)
+        tokens, groups = ({}, {}) if self.full else (cache.tokens, cache.groups)
         new = [dep for dep in self.tokens.done if dep not in tokens]
         tokens.update(self.tokens.done)
         for p in (texts if self.full else self.deps):
@@ -569,12 +561,8 @@ class Session:
                     new.append(dep)
         # the dependencies by entity (table, id), the others each on their own
         for dep in new:
-            k = dep[:2]
-            groups.setdefault(k, set()).add(dep)
-            if not (k[1] != ALL and (k[0] in TABLE_KIND or k[0] == "meta")):
-                other.add(k)
+            groups.setdefault(dep[:2], set()).add(dep)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
-        cache.other_groups = other
         cache.versions, cache.pages_of = self.versions, self.pages_of
         if cache._exported_now:
             cache.exported = cache._exported_now
