@@ -372,13 +372,18 @@ def test_search_jobs_fall_back_when_a_page_changed_after_the_fork():
 
     pages = [page("a/", '<h1 id="a">A</h1><p>eins <b>zwei</b></p><h2 id="g" data-search-exclude>G</h2><p>x</p>'),
              page("c/", '<p>ohne Titel</p><h2 id="h">H</h2>'), page("b/", "<p>alt</p>")]
+    html = [p.content for p in pages]
     index = SearchIndex()
     jobs = ParallelSearch(index, pages)
+    # the pages without data-search-* attributes wait for Material's search without their HTML
+    assert [p.content for p in pages] == [html[0], "", ""]
     pages[2].content = "<p>neu</p>"
     for p in pages:
         index.add_entry_from_context(p)
+        jobs.unpark(p)  # the plugin's on_page_context, after Material's
     jobs.close()
     assert jobs.used == 2
+    assert [p.content for p in pages] == [*html[:2], "<p>neu</p>"]
     assert "add_entry_from_context" not in vars(index)
     serial = SearchIndex()
     for p in pages:
@@ -553,3 +558,72 @@ def test_a_detached_core_that_fails_or_dies_is_an_error(monkeypatch):
     monkeypatch.setattr(safety, "MAX_PAGE_CHARS", 10)
     result, _ = run_detached(work)
     assert result.pages == {} and "b.md" in result.errors[0].message
+
+
+def _material_sections(html: str) -> list:
+    """What Material's Parser makes of a page through html.parser, comparable."""
+    from material.plugins.search.plugin import Parser
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return _section_tuples(parser.data)
+
+
+def _section_tuples(sections) -> list:
+    return [(s.el.tag, s.el.attrs, s.depth, s.id, s.title, s.text) for s in sections]
+
+
+def test_the_search_tokenizer_feeds_material_what_html_parser_feeds_it(corpus_root):
+    """searchjobs reads our pages' tags with one regular expression instead of html.parser:
+    every page of a complete dossier gives Material the same sections, without falling back."""
+    from material.plugins.search.plugin import Parser
+
+    from newsdossier import searchjobs
+
+    assert searchjobs._FAST
+    pages = core.build(corpus_root).pages
+    assert len(pages) > 20
+    for path, page in pages.items():
+        parser = Parser()
+        assert searchjobs._feed_fast(parser, page.body_html), path
+        assert _section_tuples(parser.data) == _material_sections(page.body_html), path
+
+
+#: pages the tokenizer reads itself (the first two) and pages it leaves to html.parser
+TOKENIZER_CASES = [
+    '<h1 id="a">A &amp; B</h1><P CLASS=\'x\' data-search-exclude>eins<br/>zwei<br />drei</P>',
+    '<h2 id="t" title="&lt;q&gt; &quot;x&quot;">T <a class="headerlink" href="#t">¶</a></h2><ul>\n<li>  </li></ul>'
+    '<pre>  a\n  b </pre><img src="x.png" alt="">Ende &auml;&#228;&#xE4; &amp',
+    '<p>x <!-- a comment --> y</p>',  # the rest: only html.parser reads them
+    '<p>a < b</p>', '<p>a <b class=bare>b</b></p>', '<h1 id="s">S</h1><script>if (a<b) {}</script><p>t</p>',
+    '<style>p>a{}</style><p>t</p>', '<!DOCTYPE html><p>t</p>', '<p>t</ p>',
+]
+
+
+@pytest.mark.parametrize("html", TOKENIZER_CASES)
+def test_the_search_tokenizer_reads_what_it_can_and_leaves_the_rest_to_html_parser(html):
+    from material.plugins.search.plugin import Parser
+
+    from newsdossier import searchjobs
+
+    assert searchjobs._feed_fast(Parser(), html) is (TOKENIZER_CASES.index(html) < 2)
+    assert _section_tuples(searchjobs.parse_sections(html)) == _material_sections(html)
+
+
+def test_the_pipes_that_carry_pages_get_a_larger_buffer():
+    """detached.py sends ~100 MB of pages at 1,000 articles: with Linux' default 64 KiB pipe
+    the renderers waited for the main process after every 64 KiB (halved by 1 MiB)."""
+    import fcntl
+    import multiprocessing
+
+    from newsdossier import forked
+
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        before = fcntl.fcntl(send.fileno(), fcntl.F_GETPIPE_SZ)
+        forked.widen(send)
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert fcntl.fcntl(receive.fileno(), fcntl.F_GETPIPE_SZ) >= min(forked.PIPE_BYTES, limit) > before
+    finally:
+        receive.close(), send.close()

@@ -22,6 +22,7 @@ from multiprocessing.connection import wait
 from typing import Any, Callable
 
 from .core import Result, check_sizes
+from .forked import widen
 
 
 class Sink:
@@ -39,6 +40,7 @@ def run_detached(work: Callable[[Sink], tuple[Result, Any]]) -> tuple[Result, An
     ctx = multiprocessing.get_context("fork")
     receive1, send1 = ctx.Pipe(duplex=False)
     receive2, send2 = ctx.Pipe(duplex=False)
+    widen(send1), widen(send2)  # the pages: 100 MB at 1,000 articles
 
     def child() -> None:
         receive1.close(), receive2.close()

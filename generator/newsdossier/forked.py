@@ -23,6 +23,23 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
+#: the pipe buffer asked for where a child sends much (Linux: up to fs.pipe-max-size, 1 MiB
+#: by default; elsewhere, or when refused, the system's own size stays)
+PIPE_BYTES = 1 << 20
+
+
+def widen(conn) -> None:
+    """Give the pipe of ``conn`` a larger buffer: with the default 64 KiB a sender of large
+    pages waits for the receiver after every 64 KiB, and with more busy processes than cores
+    each of those waits is a trip through the scheduler."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
 def run_beside(child_work: Callable[[], T], own_work: Callable[[], U], what: str) -> tuple[U, T]:
     """(own_work(), child_work()): the first here, the second at the same time in a forked
     child whose result comes back pickled. A failure in the child is raised here as a

@@ -60,6 +60,8 @@ class Catalog:
         self.group = get_group_symbol(lang)
         self.decimal = get_decimal_symbol(lang)
         self._sections: dict[str, dict] = {}
+        #: markup() of the messages asked for without placeholder values, by (key, html)
+        self._fixed: dict[tuple[str, bool], object] = {}
 
     def t(self, key: str, **kw) -> str:
         """The message ``key`` with its placeholders filled in."""
@@ -83,7 +85,20 @@ class Catalog:
 
     def markup(self, key: str, html: bool = False, **kw):
         """For templates: the message as Markup, escaped (``html``: the catalog's own markup
-        kept); placeholder values are escaped unless they are Markup themselves."""
+        kept); placeholder values are escaped unless they are Markup themselves.
+
+        Without placeholder values the result depends on the key alone and is made once: the
+        page templates ask for such fixed words (a claim's "Belegt durch", an event's
+        "Quellen") 220,000 times at 1,000 articles, and escaping and formatting each again was
+        about 2 s CPU of the render."""
+        if not kw:
+            fixed = self._fixed.get((key, html))
+            if fixed is None:
+                fixed = self._fixed[(key, html)] = self._markup(key, html)
+            return fixed
+        return self._markup(key, html, **kw)
+
+    def _markup(self, key: str, html: bool, **kw):
         from markupsafe import Markup, escape
 
         text = self.messages.get(key)

@@ -319,6 +319,8 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         ours = self.deferred.pop(page.file.src_uri, None)
         if ours is not None:
             page.content = ours.body_html
+        elif self.speed is not None:
+            self.speed.page_context(page)
         return context
 
     def on_env(self, env, *, config, files):

@@ -11,13 +11,22 @@ order, from the same parser, so the index is the same) and does what the origina
 them. Anything unexpected - a page whose HTML changed since the fork, a child that died -
 falls back to the original method. Material 9.x is in maintenance mode; if its internals look
 different, nothing is replaced.
+
+The child feeds Material's Parser the tags of our plain HTML from one regular expression
+(html.parser for anything else, see _feed_fast): with html.parser's scanning the child took
+longer than this process's page loop and held it up at the last pages. And while the pages
+are written, this process keeps the HTML of a searched page without data-search-* attributes
+away from Material's clean-up expression (parked, see ParallelSearch.__init__).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import re
 import threading
 import types
+from html import unescape
+from html.parser import HTMLParser
 
 try:  # Material's search internals (9.x); without them the plugin indexes as before
     from material.plugins.search.plugin import Element, Parser, SearchIndex
@@ -36,22 +45,87 @@ def search_index_of(config):
     return None
 
 
+# HACK (Material's search internals): the tokenizing half of html.parser, for the plain HTML
+# our page templates write. Material's Parser is an html.parser.HTMLParser whose three handlers
+# (start tag, end tag, text) build the sections; HTMLParser's own scanning - a regular
+# expression and a few Python calls per tag and attribute - was more than half of the search
+# child's time (about 2.4 s CPU of 4.4 at 1,000 articles). Here one regular expression finds
+# the tags and the same handlers get the same calls: tag and attribute names in lower case,
+# values unquoted and unescaped, text between tags unescaped (convert_charrefs), "<x/>" as a
+# start and an end tag. Only double- or single-quoted values and bare names are read; a page
+# with anything else - a comment, a declaration, a script or style element (raw text for
+# HTMLParser), a bare "<", an unquoted value - goes through HTMLParser itself
+# (tests/test_speed_paths.py compares both on whole sites).
+_TAG = re.compile(r"""<(?:([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*"|='[^']*')?)*)\s*(/?)>"""
+                  r"|/([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>)")
+_ATTR = re.compile(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=("[^"]*"|'[^']*'))?""")
+#: what the fast path relies on in html.parser and Material's Parser (else: HTMLParser only)
+_FAST = (Parser is not None and HTMLParser.CDATA_CONTENT_ELEMENTS == ("script", "style")
+         and Parser.handle_startendtag is HTMLParser.handle_startendtag
+         and Parser.feed is HTMLParser.feed and Parser.goahead is HTMLParser.goahead)
+
+
+def _feed_fast(parser, html: str) -> bool:
+    """Feed ``html`` to a fresh Material ``parser`` as HTMLParser would: False (and the parser
+    is spoilt) when the page has something only HTMLParser reads."""
+    start, end, data = parser.handle_starttag, parser.handle_endtag, parser.handle_data
+    pos = 0
+    for m in _TAG.finditer(html):
+        i = m.start()
+        if i > pos:
+            text = html[pos:i]
+            if "<" in text:
+                return False
+            data(unescape(text))
+        pos = m.end()
+        tag = m.group(1)
+        if tag is None:
+            end(m.group(4).lower())
+            continue
+        tag = tag.lower()
+        if tag in ("script", "style"):
+            return False
+        attrs = []
+        if m.group(2):
+            for name, value in _ATTR.findall(m.group(2)):
+                attrs.append((name.lower(), unescape(value[1:-1]) if value else None))
+        start(tag, attrs)
+        if m.group(3):
+            end(tag)
+    text = html[pos:]
+    if text:
+        if "<" in text:
+            return False
+        data(unescape(text))
+    return True
+
+
+def parse_sections(html: str) -> list:
+    """Material's Parser's sections of a page (its ``data``)."""
+    if _FAST:
+        parser = Parser()
+        if _feed_fast(parser, html):
+            return parser.data
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return parser.data
+
+
 def _parse(html: str) -> list:
     """Material's sections of a page, compacted for the trip to the parent (which may hold many
     of them while the child runs ahead: +70 MB at 3,000 articles otherwise). The index entry
     only uses a section's id, "".join(title), "".join(text) and whether its element carries
     data-search-exclude, so each list becomes one string and the element keeps that one
     attribute; an empty title stays empty (the entry then takes the page title)."""
-    parser = Parser()
-    parser.feed(html)
-    parser.close()
-    for section in parser.data:
+    sections = parse_sections(html)
+    for section in sections:
         section.title = ["".join(section.title)] if section.title else []
         section.text = ["".join(section.text)] if section.text else []
         attrs = section.el.attrs
         section.el = Element(section.el.tag, {"data-search-exclude": attrs["data-search-exclude"]}
                              if "data-search-exclude" in attrs else {})
-    return parser.data
+    return sections
 
 
 class ParallelSearch:
@@ -80,6 +154,16 @@ class ParallelSearch:
         self.proc = ctx.Process(target=child, daemon=True)
         self.proc.start()
         send.close()
+        # HACK (Material's on_page_context): Material removes data-search-* attributes from
+        # every page's HTML with a regular expression, after indexing it (0.6 s CPU of the main
+        # process at 1,000 articles, on the 26 MB of the searched pages). Where the HTML has
+        # none, the page's HTML is parked until then (unpark, from the plugin's
+        # on_page_context after Material's), as plugin.py defers the unsearched pages' HTML.
+        self.parked: dict[str, str] = {}
+        for page in pages:
+            if "data-search-" not in page.content:
+                self.parked[page.file.src_uri] = page.content
+                page.content = ""
         # drains the pipe as results arrive, so the child never waits for this process
         self.reader = threading.Thread(target=self._read, args=(receive,), daemon=True)
         self.reader.start()
@@ -117,15 +201,27 @@ class ParallelSearch:
         if search.get("exclude"):
             return
         uri = page.file.src_uri
-        sections = self._sections(uri) if self.html.get(uri) is page.content else None
-        self.html.pop(uri, None)
+        html = self.html.pop(uri, None)
+        parked = self.parked.get(uri) if page.content == "" else None
+        if parked is None:  # not parked, or another plugin has set the page's HTML since
+            self.parked.pop(uri, None)
+        current = page.content if parked is None else parked
+        sections = self._sections(uri) if html is not None and html is current else None
         if sections is None:  # not parsed there, or the HTML changed since: as before
+            self.unpark(page)
             self.original(page)
             return
         self.used += 1
         for section in sections:
             if not section.is_excluded():
                 self.index.create_entry_for_section(section, page.toc, page.url, page)
+
+    def unpark(self, page) -> None:
+        """A parked page's HTML back (after Material's on_page_context, or before indexing
+        it here as before)."""
+        html = self.parked.pop(page.file.src_uri, None)
+        if html is not None and page.content == "":
+            page.content = html
 
     def close(self) -> None:
         """Restore the search index's method and reap the child."""
@@ -135,4 +231,4 @@ class ParallelSearch:
             self.proc.kill()
             self.proc.join()
         self.reader.join()
-        self.html, self.sections = {}, {}
+        self.html, self.sections, self.parked = {}, {}, {}

@@ -94,6 +94,12 @@ class BuildSpeed:
                  and not (f.page.meta.get("search") or {}).get("exclude")]
         self.search = ParallelSearch(index, pages)
 
+    def page_context(self, page) -> None:
+        """A page is about to be written, after every other plugin's on_page_context: its HTML
+        is complete again (searchjobs parks some until Material's search has seen them)."""
+        if self.search is not None:
+            self.search.unpark(page)
+
     def end(self) -> None:
         """Undo everything: the search index's own method again, the child reaped, the heap
         back with the collector. Safe to call more than once."""
