@@ -17,6 +17,7 @@ The numbers are stated in the README ("Limits and budgets").
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -211,6 +212,7 @@ _PAGE_NAME_KINDS = ("source", "topic", "series")
 PASSAGE_ANCHOR = re.compile(r"(?:p|zt|zk|line)\d+|q-[0-9a-f]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # (every save checks every id again under mkdocs serve)
 def reserved(kind: str, ident: str) -> bool:
     """Whether an id of this kind would give a page or an HTML id that the generator makes too."""
     if kind in _PAGE_NAME_KINDS:
@@ -227,6 +229,7 @@ def generated_anchor(ident: str) -> bool:
             or any(rx.fullmatch(ident) for rx in _RESERVED_BY_KIND.values()))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (every save checks every title again under mkdocs serve)
 def heading_anchor(title: str) -> str:
     """The id MkDocs' table of contents gives a page's title heading (toc's default slugify)."""
     from markdown.extensions.toc import slugify
@@ -294,9 +297,12 @@ def check_citation_budget(d, problems: Problems) -> None:
     than MAX_CITATIONS_SHOWN. YAML aliases repeat whole subtrees cheaply (the file stays small,
     its expansion is bounded separately); these bounds keep the pages they become small."""
     def own_duplicates(owner) -> None:
+        cites = owner.cite
+        if len(cites) < 2 or len({(c.source, c.quote) for c in cites}) == len(cites):
+            return  # (most statements: checked at once)
         seen: set = set()
         repeated = []
-        for c in owner.cite:
+        for c in cites:
             key = (c.source, c.quote)  # what an alias repeats is the very same text
             if key in seen:
                 repeated.append(c)
