@@ -252,6 +252,13 @@ def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
         # who says what: the index's tables change (an actor's page lists a claim it did not read)
         _replace("content/topics/ernte.yaml", "by: [bauernverband]", "by: [bauernverband, beispiel]"),
         _replace("content/events/chronik.yaml", "actors: [beispiel]", "actors: [beispiel, bauernverband]"),
+        # an event after every article reporting it: a forecast, no longer among the home
+        # page's latest events (which reads only the events it walks back over); and back
+        _replace("content/events/chronik.yaml", 'date: "2024-09?"', 'date: "2025-03"'),
+        _replace("content/events/chronik.yaml", 'date: "2025-03"', 'date: "2024-09?"'),
+        # the source's date moves past the event: a forecast no more
+        _replace("content/events/chronik.yaml", 'date: "2024-09?"', 'date: "2025-03"'),
+        _replace("content/sources/rekordernte.yaml", 'published: "2024-09-02"', 'published: "2025-04-01"'),
     ]
     rendered = _core_run(proj, edits)
     assert rendered[0] == 0, rendered

@@ -378,8 +378,17 @@ class Renderer:
                 latest = p.upper
         return latest is not None and e.date.lower > latest
 
-    def forecast_ids(self, events) -> set[str]:
-        return {e.id for e in events if self.is_forecast(e)}
+    def latest_facts(self, events, n: int) -> list:
+        """The last ``n`` events of ``events`` (in chronological order) that are no forecast,
+        latest first. Walks back from the end and stops there: the home page asks for five, and
+        under mkdocs serve every event read is a recorded dependency of the page."""
+        out = []
+        for e in reversed(events):
+            if len(out) >= n:
+                break
+            if not self.is_forecast(e):
+                out.append(e)
+        return out
 
     @staticmethod
     def datetime_attr(e: EDTF) -> str:
