@@ -482,7 +482,8 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
     sources = d.sources
     blocks_of: dict[str, set[int]] = {}  # source id -> ids of its article's blocks
-    for _owner, cit in d.all_citations():
+    d.loaded_citations = d.all_citations()
+    for _owner, cit in d.loaded_citations:
         if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
             ids = blocks_of.get(cit.source)  # in this very article, the same place again
             if ids is None:
