@@ -530,3 +530,30 @@ def test_pages_are_left_out_only_when_nothing_else_looks_at_them(tmp_path):
     assert cache.leave_out({"index.md"}, quiet) == {"quellen/a.md"}
     assert cache.leave_out(None, quiet) == set()  # MkDocs' own navigation: every page is in it
     assert cache.leave_out({"index.md"}, quiet + ["material/tags"]) == set()
+
+
+def test_unchanged_claims_of_an_edited_topic_are_not_checked_again(tmp_path, monkeypatch):
+    """A topic's lead edited: its claims are new objects (the file is read again) that read as
+    the old ones did; no token of theirs is computed, the topic page renders again, and the
+    result is a fresh build's. A claim's own text edited: its tokens are computed."""
+    from newsdossier import core, deps
+    from newsdossier.deps import RenderCache
+    from newsdossier.incremental import ReadCache
+
+    computed: list = []
+    compute = deps.Tokens._compute
+    monkeypatch.setattr(deps.Tokens, "_compute", lambda self, dep: computed.append(dep) or compute(self, dep))
+    proj = make_project(tmp_path)
+    cache, render_cache = ReadCache(), RenderCache()
+    core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    for old, new, claims_checked in [("lead: Wie groß war die Ernte in Testdorf?", "lead: Wie groß war sie?", False),
+                                     ("status: umstritten", "status: berichtet", True)]:
+        _replace("content/topics/ernte.yaml", old, new)(proj)
+        computed.clear()
+        cached = core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+        assert any(dep[0] == "topics" for dep in computed), computed
+        claims = [dep for dep in computed if dep[0] == "claims" and dep[1] != deps.ALL]  # (not the list of ids)
+        assert bool(claims) == claims_checked, claims
+        fresh = core.build(proj, options=_preview_options(proj))
+        assert cached.pages == fresh.pages and cached.assets == fresh.assets
+        assert render_cache.last_rendered > 0

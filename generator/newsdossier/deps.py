@@ -445,6 +445,8 @@ class Session:
         prev = cache.versions
         get = prev.get
         same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
+        if not self.full:
+            same |= _reads_the_same(cache, self.versions, same)
         cache._exported_now = {}
         cache.changed_sources = None if self.full else frozenset(
             k[1] for k in [*self.versions, *prev] if k[0] == "sources" and k not in same)
@@ -593,6 +595,29 @@ def versions(d, memo: Memo) -> dict:
             else:
                 ids = cited(obj)
             out[(table, key)] = (obj, tuple(map(article, ids)) if ids else ())
+    return out
+
+
+def _reads_the_same(cache: RenderCache, now: dict, same: set) -> set:
+    """The entities that are new objects but read as the old ones did: a claim of an edited
+    topic file whose own text did not change, say (every object of a changed file is made
+    anew). All their tokens are hashes of ``repr``s of their values (of parts of the value,
+    with the hashes of the articles cited) - the same where the entity's ``repr`` is the
+    same and it cites the same article objects - but for a page's read of their positions
+    (``pos``, ``fpos``: not in the ``repr``): an entity read so is left out. Sources and the
+    overview are left out (their tokens add their articles; the export tracks sources)."""
+    out = set()
+    prev, groups, memo = cache.versions, cache.groups, cache.memo
+    for k, v in now.items():
+        if k in same or k[0] in ("sources", "meta"):
+            continue
+        p = prev.get(k)
+        if p is None or p[1] != v[1] or type(p[0]) is not type(v[0]):
+            continue
+        if any(len(dep) == 3 and dep[2] in ("pos", "fpos") for dep in groups.get(k, ())):
+            continue
+        if memo.repr_hash(p[0]) == memo.repr_hash(v[0]):
+            out.add(k)
     return out
 
 
