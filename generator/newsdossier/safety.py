@@ -250,15 +250,22 @@ def check_ids(d, ids: dict[str, dict[str, Pos]], problems: Problems) -> None:
                                "choose another id; 'index', the ids of fixed headings (e.g. 'themen', 'person') and "
                                "generated ones (beleg-1, jahr-2024, abschnitt-2, reihe-…, ereignis-… for claims) are "
                                "reserved")
+    # (the claims are walked only where some claim has the anchor as its id: every claim id,
+    # a duplicate's too, is in ids["claim"]; this runs on every save under mkdocs serve)
+    claim_ids = ids.get("claim", {})
     for topic in d.topics.values():
         anchor = heading_anchor(topic.title)
+        if anchor not in claim_ids:
+            continue
         for section in topic.sections:
             for claim in section.claims:
                 if claim.id == anchor:
                     problems.error(claim.at("id"), f"claim id '{claim.id}' is the anchor of its topic page's title "
                                    f"„{topic.title}“", "choose another id for the claim, or retitle the topic")
     anchors = {a.id: heading_anchor(a.name) for a in d.actors.values()}
-    for claim in d.claims.values():
+    if not any(anchor in d.claims for anchor in set(anchors.values())):
+        anchors = {}  # no claim has an actor's anchor as its id
+    for claim in d.claims.values() if anchors else ():
         for aid in claim.by:
             if anchors.get(aid) == claim.id:
                 actor = d.actors[aid]
