@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import operator
 import os
 import posixpath
 import re
@@ -832,7 +833,27 @@ def _render_parallel(jobs: list, emit, sink=None) -> list:
     return [texts.get(i) for i in range(len(jobs))]
 
 
+#: the last group_events: (its events, the language and its month names, its result)
+_last_groups: tuple | None = None
+
+
 def group_events(events):
+    """group_events_anew(events), kept from the last call while the events are the very same
+    objects in the same order (mkdocs serve: the read cache gives back the events of unchanged
+    files; a model object does not change once loaded) and the language is the same."""
+    global _last_groups
+    lang = i18n.active()
+    months = (lang.lang, tuple(lang.months))  # (and the wording of dates)
+    last = _last_groups
+    if (last is not None and last[1] == months and len(last[0]) == len(events)
+            and all(map(operator.is_, last[0], events))):
+        return last[2]
+    out = group_events_anew(events)
+    _last_groups = (list(events), months, out)
+    return out
+
+
+def group_events_anew(events):
     """[(heading, anchor, [(month name or '', [events])])] in chronological order.
 
     An event within one calendar year goes under that year (and its month, when the date is
