@@ -370,12 +370,16 @@ class RenderCache:
         self.pages_of: dict[str, frozenset] = {}
         #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
         self.groups: dict[tuple, set] = {}
+        #: the keys of ``groups`` that were no entity's (table, id) when they were added: their
+        #: dependencies are checked on every render, the others' only where the entity changed
+        self.loose: set[tuple] = set()
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
+        self.loose = set()
         self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
     #: collection key -> (its objects, their exported texts, the source ids they cite), of the
@@ -445,17 +449,21 @@ class Session:
         prev = cache.versions
         get = prev.get
         same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
-        if not self.full:
-            same |= _reads_the_same(cache, self.versions, same)
+        # the entities that are not the same: changed or added, and removed
+        other = [] if self.full else [k for k in self.versions if k not in same]
+        if other:
+            alike = _reads_the_same(cache, self.versions, other)
+            same |= alike
+            other = [k for k in other if k not in alike]
+        other += [] if self.full else [k for k in prev if k not in self.versions]
         cache._exported_now = {}
-        cache.changed_sources = None if self.full else frozenset(
-            k[1] for k in [*self.versions, *prev] if k[0] == "sources" and k not in same)
+        cache.changed_sources = None if self.full else frozenset(k[1] for k in other if k[0] == "sources")
         # the index's tables are keyed by ids: an entry can change only where an entity that
         # changed (as it was, as it is) names its key
         named: set[str] | None = None
         if not self.full:
             named = set()
-            for k in [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]:
+            for k in other:
                 for v in (prev.get(k), self.versions.get(k)):
                     if v is not None:
                         _collect_strings(v[0], named)
@@ -470,7 +478,9 @@ class Session:
             self.todo = set(paths)
         else:
             assert named is not None
-            maybe = [dep for k, deps in cache.groups.items() if k not in same for dep in deps]
+            # the dependencies of the entities that are not the same, and those of no entity
+            groups = cache.groups
+            maybe = [dep for k in {*other, *cache.loose} if (deps := groups.get(k)) for dep in deps]
             changed = {dep for dep in maybe
                        if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
                        and self.tokens(dep) != cache.tokens[dep]}
@@ -553,7 +563,7 @@ class Session:
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
         # the tokens of the dependencies of entities that stayed the same are still right;
         # the others were computed by __init__, or are computed now (new dependencies)
-        tokens, groups = ({}, {}) if self.full else (cache.tokens, cache.groups)
+        tokens, groups, loose = ({}, {}, set()) if self.full else (cache.tokens, cache.groups, cache.loose)
         new = [dep for dep in self.tokens.done if dep not in tokens]
         tokens.update(self.tokens.done)
         for p in (texts if self.full else self.deps):
@@ -562,9 +572,14 @@ class Session:
                     tokens[dep] = self.tokens(dep)
                     new.append(dep)
         # the dependencies by entity (table, id), the others each on their own
+        versions = self.versions
         for dep in new:
-            groups.setdefault(dep[:2], set()).add(dep)
+            key = dep[:2]
+            groups.setdefault(key, set()).add(dep)
+            if key not in versions:  # (a table's key where there is no entity, an index's key, ...)
+                loose.add(key)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
+        cache.loose = loose
         cache.versions, cache.pages_of = self.versions, self.pages_of
         if cache._exported_now:
             cache.exported = cache._exported_now
@@ -598,7 +613,7 @@ def versions(d, memo: Memo) -> dict:
     return out
 
 
-def _reads_the_same(cache: RenderCache, now: dict, same: set) -> set:
+def _reads_the_same(cache: RenderCache, now: dict, keys: list) -> set:
     """The entities that are new objects but read as the old ones did: a claim of an edited
     topic file whose own text did not change, say (every object of a changed file is made
     anew). All their tokens are hashes of ``repr``s of their values (of parts of the value,
@@ -608,10 +623,10 @@ def _reads_the_same(cache: RenderCache, now: dict, same: set) -> set:
     overview are left out (their tokens add their articles; the export tracks sources)."""
     out = set()
     prev, groups, memo = cache.versions, cache.groups, cache.memo
-    for k, v in now.items():
-        if k in same or k[0] in ("sources", "meta"):
+    for k in keys:
+        if k[0] in ("sources", "meta"):
             continue
-        p = prev.get(k)
+        v, p = now[k], prev.get(k)
         if p is None or p[1] != v[1] or type(p[0]) is not type(v[0]):
             continue
         if any(len(dep) == 3 and dep[2] in ("pos", "fpos") for dep in groups.get(k, ())):
