@@ -219,6 +219,10 @@ def _core_run(proj: Path, edits, options=_preview_options) -> list[int]:
     return rendered
 
 
+_CITE_1200 = ('\n          - source: rekordernte\n            quote: "Die Gemeinde Testdorf hat nach eigenen Angaben '
+              '1200 Tonnen Äpfel geerntet."')
+
+
 def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
     """Edits of every kind of object, ids added, removed and renamed, an error and its fix:
     each incremental render equals a fresh one, and most edits render few pages."""
@@ -262,10 +266,14 @@ def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
         # the article loses a line its source file names as furniture (an error there), and back
         lambda p: article.write_text(original.replace("2. Lokales", "2. Lokal"), encoding="utf-8"),
         lambda p: article.write_text(original, encoding="utf-8"),
+        # a claim cites one passage twice (an error); another file's save: still reported; fixed
+        _replace("content/topics/ernte.yaml", _CITE_1200, _CITE_1200 + _CITE_1200),
+        _replace("content/glossary/glossar.yaml", "Tausend Kilogramm.", "1000 Kilogramm."),
+        _replace("content/topics/ernte.yaml", _CITE_1200 + _CITE_1200, _CITE_1200),
     ]
     rendered = _core_run(proj, edits)
     assert rendered[0] == 0, rendered
-    assert rendered[15] is None and rendered[26] is None, rendered  # the errors: nothing rendered
+    assert rendered[15] is None and rendered[26] is rendered[28] is rendered[29] is None, rendered  # errors: nothing rendered
     # a term is on the glossary only
     assert rendered[1] == 1 and rendered[13] == 1 and rendered[14] == 1, rendered
 
