@@ -382,9 +382,10 @@ class RenderCache:
         self.loose = set()
         self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
-    #: collection key -> (its objects, their exported texts, the source ids they cite), of the
-    #: last render; the same for this render; source ids whose entity or article changed since
-    #: the last render (set by Session; None: everything is exported afresh)
+    #: collection key -> (its objects, their exported texts, the source ids they cite, the
+    #: texts joined, the source ids each object cites), of the last render; the same for this
+    #: render; source ids whose entity or article changed since the last render (set by
+    #: Session; None: everything is exported afresh)
     exported: dict = {}
     _exported_now: dict | None = None
     changed_sources: frozenset | None = None
@@ -406,16 +407,19 @@ class RenderCache:
                 and changed.isdisjoint(prev[2])):
             out = prev
         else:
-            old = {id(o): t for o, t in zip(prev[0], prev[1])} if prev is not None else {}
-            texts, cited = [], set()
+            old = {id(o): i for i, o in enumerate(prev[0])} if prev is not None else {}
+            texts, cites = [], []
             for o in objs:
-                sources = self.memo.cited(o)
-                cited.update(sources)
-                text = old.get(id(o))  # (prev holds its objects: an id is theirs)
-                if text is None or not changed.isdisjoint(sources):
+                i = old.get(id(o))  # (prev holds its objects: an id is theirs)
+                if i is None:
+                    sources = self.memo.cited(o)
                     text = dumps(view(o, ix))
+                else:
+                    sources = prev[4][i]
+                    text = prev[1][i] if changed.isdisjoint(sources) else dumps(view(o, ix))
                 texts.append(text)
-            out = (list(objs), texts, frozenset(cited), ",".join(texts))
+                cites.append(sources)
+            out = (list(objs), texts, frozenset().union(*cites), ",".join(texts), cites)
         if self._exported_now is not None:
             self._exported_now[key] = out
         return out[3]
