@@ -31,9 +31,11 @@ Each dependency has a *token* that changes when what a page can read of it chang
 
 Checking is cheap where nothing changed: the read cache gives back the very objects of
 unchanged files, so an entity that is the same object as last time, citing the same article
-objects, has all its tokens unchanged, and none is computed (``versions``); an index entry is
-checked only when a changed entity names its key. Hashes are kept per object, holding the
-objects so that no id is reused.
+objects, has all its tokens unchanged, and none is computed (``versions``); so has a new
+object whose ``repr`` is the old one's, citing the same articles (the claims of an edited
+topic, ``_reads_the_same``); an index entry is checked only when a changed entity names its
+key; what no entity holds (``RenderCache.loose``: index keys, whole tables...) is checked
+every time. Hashes are kept per object, holding the objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
 the history by its identity (HEAD and folder) - is one global key; when it changes (a commit),
