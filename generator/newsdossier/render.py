@@ -257,6 +257,11 @@ class Renderer:
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
         self._links: dict[tuple, Markup] = {}
+        # pure functions of their arguments (and the options), asked for ~100,000 times at
+        # 1,000 articles: a page's URL, depth and kind; links; citation markers' links
+        self._places: dict[str, tuple[str, int, str | None]] = {}
+        self._hrefs: dict[tuple, str] = {}
+        self._cite_hrefs: dict[tuple, str] = {}
         self.cat = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
@@ -294,19 +299,32 @@ class Renderer:
             r=self, d=self.d, series=series, rows=self.chart_rows(series), **self._words())
         return text.encode("utf-8")
 
+    def _place(self, here: str) -> tuple[str, int, str | None]:
+        """(URL, its number of slashes, item_kind) of the page at ``here``."""
+        place = self._places.get(here)
+        if place is None:
+            url = page_url(here, self.o.use_directory_urls)
+            place = self._places[here] = (url, url.count("/"), item_kind(here))
+        return place
+
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
-        u = self.o.use_directory_urls
-        rel = relative(page_url(here, u), page_url(target, u))
-        if target == here:
-            rel = ""
-        return rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
+        key = (here, target, anchor)
+        out = self._hrefs.get(key)
+        if out is None:
+            rel = "" if target == here else relative(self._place(here)[0], page_url(target, self.o.use_directory_urls))
+            out = self._hrefs[key] = rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
+        return out
 
     def asset_href(self, here: str, path: str) -> str:
         """Relative link from a page to a file of the site (e.g. the data export)."""
         return relative(page_url(here, self.o.use_directory_urls), path)
 
     def cite_href(self, here: str, c: Citation) -> str:
-        return self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
+        key = (here, c.source, c.quote)
+        out = self._cite_hrefs.get(key)
+        if out is None:
+            out = self._cite_hrefs[key] = self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
+        return out
 
     def owner_link(self, here: str, owner) -> tuple[str, str]:
         """(label, href) of the place where a citing statement is shown."""
@@ -483,10 +501,10 @@ class Renderer:
         A list's links are relative URLs from the page to pages ``<folder>/<id>/``: they
         depend on the page only through the depth of its URL and whether its URL is inside
         that folder - and on the page itself for a link to itself (a page of that kind)."""
-        url = page_url(here, self.o.use_directory_urls)
+        url, depth, here_kind = self._place(here)
         folder = FOLDERS[kind]
         ident = frozenset(c.source for c in ids) if kind == "source" else tuple(ids)
-        key = (kind, ident, url.count("/"), url.startswith(folder + "/"), here if item_kind(here) == kind else None)
+        key = (kind, ident, depth, url.startswith(folder + "/"), here if here_kind == kind else None)
         out = self._links.get(key)
         if out is None:
             out = self._links[key] = Markup(macro(here, ids))
