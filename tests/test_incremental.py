@@ -380,6 +380,80 @@ def test_served_site_with_a_git_history_matches_a_fresh_build(tmp_path):
     assert reused[1] > 0 and reused[8] > 0, reused
 
 
+def test_export_and_figure_csv_files_under_the_render_cache(tmp_path):
+    """The data export (kept per collection and per item) and the figures' CSV files (rendered
+    like pages, what they read recorded) under the render cache: after each edit the same
+    bytes and problems as a fresh build; kept where nothing they show changed, made again
+    where something did, also when the edit is in another file than the item's."""
+    from newsdossier import core
+    from newsdossier.deps import RenderCache
+    from newsdossier.incremental import ReadCache
+    from newsdossier.render import EXPORT_PATH
+
+    proj = make_project(tmp_path)
+    article = proj / "seeds" / "artikel.txt"
+    original = article.read_text(encoding="utf-8")
+    quote = "Die Gemeinde Testdorf hat nach eigenen Angaben 1200 Tonnen Äpfel geerntet."
+    csv = "daten/zahlen-ernte.csv"
+    actors = "content/actors/akteure.yaml"
+    edits = [
+        _replace("content/glossary/glossar.yaml", "1000 Kilogramm.", "Tausend Kilogramm."),  # 0 a term
+        _replace("content/figures/ernte.yaml", "value: 900", "value: 950"),  # 1 a figure
+        _replace(actors, "name: Anna Beispiel", "name: Anna B. Beispiel"),  # 2 a name the CSV shows
+        # 3 a paragraph before a cited one: the export's paragraph numbers, no content file changed
+        lambda p: article.write_text(_before_paragraph(original, quote, "Ein neuer Absatz steht hier."),
+                                     encoding="utf-8"),
+        _replace(actors, "- id: beispiel\n", "- id: beispielin\n"),  # 4 references elsewhere broken
+        _replace(actors, "- id: beispielin\n", "- id: beispiel\n"),  # 5 fixed
+        lambda p: article.write_text(original, encoding="utf-8"),  # 6
+    ]
+    cache, render_cache = ReadCache(), RenderCache()
+    before = core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    results = []
+    for i, edit in enumerate(edits):
+        edit(proj)
+        cached = core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+        fresh = core.build(proj, options=_preview_options(proj))
+        assert [p.format() for p in cached.problems] == [p.format() for p in fresh.problems], i
+        assert cached.pages == fresh.pages, i
+        assert cached.assets == fresh.assets, i
+        results.append(cached)
+    term, figure, name, paragraph, broken, fixed, _ = results
+    assert term.assets[csv] is before.assets[csv]  # the CSV file was not rendered again
+    assert term.assets[EXPORT_PATH] != before.assets[EXPORT_PATH]
+    assert figure.assets[csv] != term.assets[csv] and name.assets[csv] != figure.assets[csv]
+    assert name.assets[EXPORT_PATH] != figure.assets[EXPORT_PATH]
+    assert paragraph.assets[EXPORT_PATH] != name.assets[EXPORT_PATH]
+    # the actor's file changed; the topic citing the old id did not, and is reported
+    unknown = [p.format() for p in broken.errors if "unknown actor 'beispiel'" in p.format()]
+    assert any(p.startswith("content/topics/ernte.yaml:") for p in unknown), unknown
+    assert any(p.startswith("content/figures/ernte.yaml:") for p in unknown), unknown
+    assert not broken.pages and fixed.ok and fixed.assets[csv] == name.assets[csv]
+
+
+def test_export_collections_kept_as_a_whole(tmp_path):
+    """A collection of the data export whose items are all the same objects as in the last
+    render, citing no changed source, is kept as one text; the others are made again."""
+    from newsdossier import core
+    from newsdossier.deps import RenderCache
+    from newsdossier.incremental import ReadCache
+
+    proj = make_project(tmp_path)
+    cache, render_cache = ReadCache(), RenderCache()
+    core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    first = dict(render_cache.exported)
+    _replace("content/glossary/glossar.yaml", "1000 Kilogramm.", "Tausend Kilogramm.")(proj)
+    core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    second = dict(render_cache.exported)
+    assert second["sources"] is first["sources"] and second["claims"] is first["claims"]
+    assert second["glossary"] is not first["glossary"]
+    _replace("content/sources/rekordernte.yaml", "title: Testdorf meldet Rekordernte", "title: Rekordernte")(proj)
+    core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    third = dict(render_cache.exported)
+    # the source changed: it and everything citing it is exported again
+    assert third["sources"] is not second["sources"] and third["claims"] is not second["claims"]
+
+
 def test_theme_listing_is_kept_while_the_theme_folders_stay_the_same(tmp_path):
     """servehacks (mkdocs serve only): the theme's files MkDocs adds every build are the ones it
     finds itself, listed again only when a theme folder changed."""

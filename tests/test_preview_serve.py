@@ -8,6 +8,7 @@ here measures time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -56,16 +57,19 @@ def _until(url: str, ok, what: str) -> tuple[int, str]:
     pytest.fail(f"{what}: gave up after {WAIT} s; last answer {last[0]}: {last[1][:2000]}")
 
 
-@pytest.fixture
-def serve(tmp_path):
-    proj = make_project(tmp_path)
+@contextlib.contextmanager
+def serving(proj: Path, prelude: str = ""):
+    """A real 'mkdocs serve' of proj on 127.0.0.1 (a free port): (base URL, its log file); the
+    prelude is Python run in that process before MkDocs (e.g. to simulate a failure)."""
     port = _free_port()
-    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+    log = (proj.parent / "serve.log").open("w+", encoding="utf-8")
+    run = [sys.executable, "-c", prelude + "\nimport runpy, sys\nsys.argv[0] = 'mkdocs'\n"
+           "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)"] if prelude else [sys.executable, "-m", "mkdocs"]
+    proc = subprocess.Popen(run + ["serve", "--dev-addr", f"127.0.0.1:{port}"],
                             cwd=proj, stdout=log, stderr=subprocess.STDOUT,
                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), start_new_session=True)
     try:
-        yield proj, f"http://127.0.0.1:{port}/", log
+        yield f"http://127.0.0.1:{port}/", log
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -74,6 +78,13 @@ def serve(tmp_path):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture
+def serve(tmp_path):
+    proj = make_project(tmp_path)
+    with serving(proj) as (base, log):
+        yield proj, base, log
 
 
 def _panel(status, body) -> bool:

@@ -821,61 +821,6 @@ def test_a_second_build_into_the_same_site_is_refused_while_the_first_runs(tmp_p
 
 # --- faults: the preview and articles -------------------------------------------------------------
 
-def test_the_preview_keeps_watching_seeds_moved_away_and_back(tmp_path):
-    """MkDocs' watcher of a folder stops for good when the folder disappears; the plugin
-    watches it anew when it is back. (The waits below wait for events, with a generous
-    upper bound, and assert nothing about time.)"""
-    import time
-
-    from mkdocs.config import load_config
-    from mkdocs.livereload import LiveReloadServer
-
-    proj = make_project(tmp_path)
-    cfg = load_config(str(proj / "mkdocs.yml"))
-    plugin = cfg.plugins["dossier"]
-    plugin.on_startup(command="serve", dirty=False)
-    plugin.on_config(cfg)
-    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path), polling_interval=0.1)
-    plugin.on_serve(server, config=cfg, builder=None)
-    seeds, away = proj / "seeds", tmp_path / "weg"
-
-    def emitter_alive() -> bool:
-        watch = server._watch_refs.get(str(seeds))
-        emitter = server.observer._emitter_for_watch.get(watch) if watch else None
-        return emitter is not None and emitter.is_alive()
-
-    def wait_for(condition, action=lambda: None) -> bool:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            action()
-            if condition():
-                return True
-            time.sleep(0.05)
-        return False
-
-    def rebuild_wanted() -> bool:
-        with server._rebuild_cond:
-            wanted, server._want_rebuild = server._want_rebuild, False
-        return wanted
-
-    server.observer.start()
-    try:
-        assert wait_for(emitter_alive)
-        seeds.rename(away)
-        assert wait_for(lambda: not emitter_alive()), "the watcher did not notice the folder was gone"
-        rebuild_wanted()
-        away.rename(seeds)
-        assert wait_for(rebuild_wanted), "seeds/ coming back did not trigger a rebuild"
-        assert wait_for(emitter_alive), "seeds/ is not watched again"
-        n = iter(range(100_000))
-        assert wait_for(rebuild_wanted, lambda: (seeds / "artikel.txt").write_text(f"Text {next(n)}\n", encoding="utf-8")), \
-            "an edit of a seed after the move was not seen"
-    finally:
-        server._shutdown = True
-        server.observer.stop()
-        server.observer.join()
-
-
 def test_direction_overrides_in_an_article_are_neutralised_and_refused_in_quotes(tmp_path):
     proj = make_project(tmp_path)
     seed = proj / "seeds/artikel.txt"

@@ -109,7 +109,7 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         ix = Index.build(d)
         # the export is independent of the pages: it runs alongside them (see render_with)
         options = options or Options()
-        kept = render_cache.export_view if render_cache is not None else None
+        kept = render_cache.export_items if render_cache is not None else None
         tasks = {EXPORT_PATH: lambda: export_json(d, ix, kept), **csv_tasks(d, ix, options)}
         try:
             result.pages, extra = render_with(d, ix, options, tasks, cache=render_cache, sink=sink)

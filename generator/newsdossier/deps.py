@@ -48,6 +48,7 @@ fresh build gives (tests/test_incremental.py).
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -244,7 +245,10 @@ class Tokens:
         if isinstance(v, dict):
             return tuple((k, self.value(x)) for k, x in v.items())
         if isinstance(v, (list, tuple)):
-            return tuple(self.value(x) for x in v)
+            kind = KINDS.get(type(v[0])) if v else None
+            if kind is not None and all(type(x) is type(v[0]) for x in v):  # (a page's list of entities)
+                return tuple([(kind, _get(x, "id")) for x in v])
+            return tuple([self.value(x) for x in v])
         return repr(v)
 
 
@@ -372,42 +376,57 @@ class RenderCache:
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
-        self.views, self.same, self.pages_of = {}, frozenset(), {}
+        self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
-    #: (id(view), table, id) -> (entity, its exported form); entities the same as in the
-    #: last render (set by Session), and the views of this render
-    views: dict = {}
-    same: frozenset = frozenset()
-    _views_now: dict | None = None
+    #: collection key -> (its objects, their exported texts, the source ids they cite), of the
+    #: last render; the same for this render; source ids whose entity or article changed since
+    #: the last render (set by Session; None: everything is exported afresh)
+    exported: dict = {}
+    _exported_now: dict | None = None
+    changed_sources: frozenset | None = None
 
-    def export_view(self, view, obj, ix) -> str:
-        """``view(obj, ix)`` as JSON for the data export (export.export_json's ``kept``), kept
-        from the last render while the entity and every source it cites are the same objects (their
-        articles too): all an exported entity shows (the sources' order comes from their
-        dates, a passage's number from the article)."""
-        cls = type(obj)
-        table = TABLE_OF.get(cls)
-        k = (id(view), table, _get(obj, "id")) if table is not None else None
-        hit = self.views.get(k) if k is not None else None
-        same = self.same
-        if (hit is None or hit[0] is not obj or (table, k[2]) not in same
-                or not all(("sources", s) in same for s in self.memo.cited(obj))):
-            from .export import dumps
+    def export_items(self, key: str, view, objs: list, ix) -> str:
+        """``view(obj, ix)`` of every object of one of the data export's collections as JSON,
+        joined with commas (export.export_json's ``kept``). An object's text is kept from the
+        last render while it is the same object and no source it cites changed (its entity or
+        its article): that is all an exported entity shows (the sources' order comes from
+        their dates, a passage's number from the article). A collection of the very same
+        objects in the same order, citing no changed source, is the same text as a whole."""
+        from .export import dumps
 
-            hit = (obj, dumps(view(obj, ix)))
-        if k is not None and self._views_now is not None:
-            self._views_now[k] = hit
-        return hit[1]
+        prev = self.exported.get(key)
+        changed = self.changed_sources
+        if changed is None:
+            prev = None
+        if (prev is not None and len(prev[0]) == len(objs) and all(map(operator.is_, prev[0], objs))
+                and changed.isdisjoint(prev[2])):
+            out = prev
+        else:
+            old = {id(o): t for o, t in zip(prev[0], prev[1])} if prev is not None else {}
+            texts, cited = [], set()
+            for o in objs:
+                sources = self.memo.cited(o)
+                cited.update(sources)
+                text = old.get(id(o))  # (prev holds its objects: an id is theirs)
+                if text is None or not changed.isdisjoint(sources):
+                    text = dumps(view(o, ix))
+                texts.append(text)
+            out = (list(objs), texts, frozenset(cited), ",".join(texts))
+        if self._exported_now is not None:
+            self._exported_now[key] = out
+        return out[3]
 
-    def session(self, d, ix, options, r, jobs: list) -> "Session":
-        return Session(self, d, ix, options, r, jobs)
+    def session(self, d, ix, options, r, jobs: list, files: list = ()) -> "Session":
+        return Session(self, d, ix, options, r, jobs, files)
 
 
 class Session:
     """One render with the cache: which pages to render (``todo``), recording them, and
     keeping the result (``commit``)."""
 
-    def __init__(self, cache: RenderCache, d, ix, options, r, jobs: list) -> None:
+    def __init__(self, cache: RenderCache, d, ix, options, r, jobs: list, files: list = ()) -> None:
+        """``jobs``: (template, path, context) of every page; ``files``: of other files
+        rendered the same way (the figures' CSV files: no page, so no history of their own)."""
         self.cache, self.d, self.ix = cache, d, ix
         self.key = global_key(d, options)
         self.tokens = Tokens(d, ix, cache.memo)
@@ -426,7 +445,9 @@ class Session:
         prev = cache.versions
         get = prev.get
         same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
-        cache.same, cache._views_now = frozenset(same), {}
+        cache._exported_now = {}
+        cache.changed_sources = None if self.full else frozenset(
+            k[1] for k in [*self.versions, *prev] if k[0] == "sources" and k not in same)
         # the index's tables are keyed by ids: an entry can change only where an entity that
         # changed (as it was, as it is) names its key
         named: set[str] | None = None
@@ -440,8 +461,9 @@ class Session:
         # one more dependency of the page, ("job", path)
         self.pages_of = _reusable_pages_of(cache, named, self.versions.keys() == prev.keys())
         hist = _history_tokens(r, paths, self.pages_of)
-        for _template, path, ctx in jobs:
+        for _template, path, ctx in [*jobs, *files]:
             self.tokens.done[("job", path)] = (_template, self.tokens.value(ctx), hist.get(path))
+        paths += [job[1] for job in files]
         if self.full:
             self.todo = set(paths)
         else:
@@ -522,8 +544,9 @@ class Session:
 
     # --- after the render -----------------------------------------------------------------
 
-    def commit(self, texts: dict[str, str]) -> None:
-        """Keep this render's pages and what they read."""
+    def commit(self, texts: dict, pages=None) -> None:
+        """Keep this render's pages (and other files: ``pages``, the paths of the pages among
+        ``texts``) and what they read."""
         cache = self.cache
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
         # the tokens of the dependencies of entities that stayed the same are still right;
@@ -541,10 +564,11 @@ class Session:
             groups.setdefault(dep[:2], set()).add(dep)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
         cache.versions, cache.pages_of = self.versions, self.pages_of
-        if cache._views_now:
-            cache.views = cache._views_now
-        cache._views_now = None
-        cache.last_rendered, cache.last_reused = len(self.todo & texts.keys()), len(texts.keys() - self.todo)
+        if cache._exported_now:
+            cache.exported = cache._exported_now
+        cache._exported_now = None
+        counted = texts.keys() if pages is None else pages
+        cache.last_rendered, cache.last_reused = len(self.todo & counted), len(counted - self.todo)
         cache.memo.prune()
 
 
@@ -553,14 +577,22 @@ def versions(d, memo: Memo) -> dict:
     source: its own article."""
     out = {}
     sources = d.sources
+    article = {key: src.article for key, src in sources.items()}.get
+    cited = memo.cited
     if d.meta is not None:
-        out[("meta", "")] = (d.meta, tuple(sources[s].article if s in sources else None for s in memo.cited(d.meta)))
-    for table in TABLES:
+        out[("meta", "")] = (d.meta, tuple(map(article, cited(d.meta))))
+    for key, obj in sources.items():
+        out[("sources", key)] = (obj, (obj.article,))
+    known, used = memo.cites.get, memo._used[2]
+    for table in TABLES[1:]:
         for key, obj in getattr(d, table).items():
-            if table == "sources":
-                out[(table, key)] = (obj, (obj.article,))
+            hit = known(id(obj))  # (memo.cited, inlined: this runs for every entity on every save)
+            if hit is not None and hit[0] is obj:
+                used[id(obj)] = hit
+                ids = hit[1]
             else:
-                out[(table, key)] = (obj, tuple(sources[s].article if s in sources else None for s in memo.cited(obj)))
+                ids = cited(obj)
+            out[(table, key)] = (obj, tuple(map(article, ids)) if ids else ())
     return out
 
 

@@ -70,8 +70,12 @@ class EDTF:
         """Earliest possible day first; among equals, the more precise one first. A span open
         at the start ("../2024-10-18", "spätestens …") has no earliest day and sorts by its
         latest one instead of before everything else."""
-        first = self.lower if self.start else self.upper
-        return (first, self.upper, self.text)
+        key = self.__dict__.get("_sort_key")  # (kept: every save sorts every event again)
+        if key is None:
+            first = self.lower if self.start else self.upper
+            key = (first, self.upper, self.text)
+            object.__setattr__(self, "_sort_key", key)
+        return key
 
     def iso_lower(self) -> str:
         return self.lower.isoformat() if self.start else ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import operator
 from typing import Any, Callable
 
 from . import model
@@ -184,11 +185,11 @@ TERM = View(model.Term, ["id", "term", "aliases", "definition", _cites(model.Ter
 
 
 def _by_id(items) -> list:
-    return sorted(items, key=lambda x: x.id)
+    return sorted(items, key=operator.attrgetter("id"))
 
 
 def _in_order(items) -> list:
-    return sorted(items, key=lambda x: (x.order, x.id))
+    return sorted(items, key=operator.attrgetter("order", "id"))
 
 
 #: (key in the export, view, the objects in export order)
@@ -218,14 +219,15 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def export_json(d: Dossier, ix: Index, kept: Callable[[View, Any, Index], str] | None = None) -> bytes:
-    """The export as JSON. ``kept(view, obj, ix)``: an object's exported JSON text, from a
-    cache where it cannot have changed (deps.RenderCache.export_view, mkdocs serve); the
-    text is the same, put together from the objects' texts."""
+def export_json(d: Dossier, ix: Index, kept: Callable[[str, View, list, Index], str] | None = None) -> bytes:
+    """The export as JSON. ``kept(key, view, objs, ix)``: the exported JSON texts of a
+    collection's objects joined by commas, from a cache where they cannot have changed
+    (deps.RenderCache.export_items, mkdocs serve); the text is the same, put together from
+    the objects' texts."""
     if kept is None:
         return (dumps(export(d, ix)) + "\n").encode("utf-8")
     parts = ['{"version":', dumps(EXPORT_VERSION), ',"title":', dumps(d.meta.title if d.meta else None)]
     for key, view, items in COLLECTIONS:
-        parts += [",", dumps(key), ":[", ",".join([kept(view, o, ix) for o in items(d)]), "]"]
+        parts += [",", dumps(key), ":[", kept(key, view, items(d), ix), "]"]
     parts.append("}\n")
     return "".join(parts).encode("utf-8")

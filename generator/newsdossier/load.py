@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -220,12 +221,12 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         return True
 
     broken: dict[str, str] = {}  # kind -> a file too broken to know which ids it defines
-    claimed: set[Path] = set()
+    claimed: set[str] = set()
     tasks = []
     for kind, info in KINDS.items():
         # never through a linked folder (reported below as a link)
         files = sorted(p for p in content.glob(info["glob"]) if p.parent == content or not p.parent.is_symlink())
-        claimed.update(files)
+        claimed.update(map(str, files))
         if info["shape"] == "single" and not files:
             problems.error(Pos(f"{content_dir}/{info['glob']}"), f"{info['glob']} is missing",
                            "create it with at least 'title:' and 'lead:'")
@@ -247,9 +248,11 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
             elif register(k, ident, pos):
                 _store(d, k, obj)
 
+    start = len(str(content)) + len(os.sep)
     for path, what in walk_tree(content):
-        parts = path.relative_to(content).parts
-        rel = f"{content_dir}/{path.relative_to(content).as_posix()}"
+        full = str(path)  # (string operations: this runs for every content file on every save)
+        parts = full[start:].split(os.sep)
+        rel = f"{content_dir}/{'/'.join(parts)}"
         if what == "link":
             problems.error(Pos(rel), "symbolic link in the content folder: it is neither read nor published",
                            "replace the link by the file itself, or remove it")
@@ -257,7 +260,7 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         if what not in ("file", "folder"):
             problems.error(Pos(rel), f"{what} in the content folder: it is neither read nor published", "remove it")
             continue
-        if (what == "folder" or path in claimed or path.name in IGNORED_IN_CONTENT
+        if (what == "folder" or full in claimed or path.name in IGNORED_IN_CONTENT
                 or any(part.startswith(".") for part in parts)  # editors' and tools' hidden files
                 or (parts[0] == "schemas" and path.suffix == ".json")):
             continue
@@ -328,7 +331,8 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         src.article = None
     read = load_article if cache is None else cache.article_reader(load_article)
     seeds = root / seeds_dir
-    available = sorted(p.name for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else []
+    files = _files_in(seeds)
+    available = sorted(name for name in files if name.endswith(".txt"))
     used: dict[str, str] = {}
     for src in d.sources.values():
         name = src.file
@@ -337,7 +341,7 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
             problems.error(pos, f"'{name}' is not a plain file name in {seeds_dir}/",
                            "write only the file name, e.g. 000_article.txt (no folders, no '..')")
             continue
-        if not (seeds / name).is_file():
+        if name not in files and not (seeds / name).is_file():  # (a file system that ignores case)
             problems.error(pos, f"article file {seeds_dir}/{name} does not exist",
                            did_you_mean(name, available) or f"copy the article into {seeds_dir}/ first")
             continue
@@ -364,6 +368,23 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
         if name not in used:
             problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
                              f"run 'dossier new-source {seeds_dir}/{name}' to start one")
+
+
+def _files_in(folder: Path) -> set[str]:
+    """The names of the files in a folder (links to files too, as Path.is_file); one listing
+    instead of a stat per article."""
+    try:
+        with os.scandir(folder) as entries:
+            return {e.name for e in entries if _is_file(e)}
+    except OSError:
+        return set()
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _normalized_lines(article: Article) -> set[str]:
@@ -459,24 +480,26 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 
 
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
-    blocks_of: dict[int, set[int]] = {}  # id(article) -> ids of its blocks
+    sources = d.sources
+    blocks_of: dict[str, set[int]] = {}  # source id -> ids of its article's blocks
     for _owner, cit in d.all_citations():
-        src = d.sources.get(cit.source)
-        if src is None or src.article is None:
-            continue
         if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
-            ids = blocks_of.get(id(src.article))  # in this very article, the same place again
+            ids = blocks_of.get(cit.source)  # in this very article, the same place again
             if ids is None:
-                ids = blocks_of[id(src.article)] = {id(b) for b in src.article.blocks}
+                src = sources.get(cit.source)
+                ids = blocks_of[cit.source] = _block_ids(src.article) if src is not None and src.article else set()
             if id(cit.block) in ids:
                 continue
+        src = sources.get(cit.source)
+        if src is None or src.article is None:
+            continue
         _resolve_one(cit, src.article, problems, f"quote for source '{src.id}'", budget)
-    for src in d.sources.values():
+    for src in sources.values():
         art = src.article
         if art is None:
             continue
         for ev in src.evidence:
-            if ev.quote and normalize(ev.quote) not in art.raw_norm:
+            if ev.quote and not _in_article(art, ev.quote):
                 q = normalize(ev.quote)
                 lines = [normalize(x) for x in art.raw.split("\n") if x.strip()]
                 best = _closest_line(q, lines)
@@ -493,6 +516,24 @@ def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | Non
             else:
                 problems.error(note.at("quote"), f"note passage occurs more than once in {art.path}",
                                "quote more words so that it is unique")
+
+
+def _block_ids(article: Article) -> set[int]:
+    """The ids of the article's blocks; kept on the article (see _normalized_lines)."""
+    ids = article.__dict__.get("_block_ids")
+    if ids is None:
+        ids = article.__dict__["_block_ids"] = {id(b) for b in article.blocks}
+    return ids
+
+
+def _in_article(article: Article, quote: str) -> bool:
+    """Whether a quote stands in the article's text (whitespace folded); the answers are kept
+    on the article (see _normalized_lines)."""
+    found = article.__dict__.setdefault("_quotes_in", {})
+    hit = found.get(quote)
+    if hit is None:
+        hit = found[quote] = normalize(quote) in article.raw_norm
+    return hit
 
 
 def _resolve_one(cit: Citation, article: Article, problems: Problems, what: str,

@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import is_markdown_file
 
-from . import history, i18n, servehacks
+from . import history, i18n, servehacks, watching
 from .core import Result, build
 from .deps import RenderCache
 from .detached import run_detached
@@ -39,7 +39,7 @@ from .page import Heading, Page
 from .preview import Preview, report
 from .project import identity, identity_conflicts, read_mkdocs_yml
 from .render import Options, footer
-from .safety import only_generated, watch_folders
+from .safety import only_generated
 from .speed import BuildSpeed, Thresholds, search_excluded
 
 log = get_plugin_logger(__name__)
@@ -66,6 +66,10 @@ class DossierConfig(base.Config):
     #: (an info line otherwise), "required" makes a missing history a warning, "off" ignores it
     #: (YAML reads a bare off/on as false/true: taken as "off"/"auto")
     history = c.Choice(("auto", "required", "off", False, True), default="auto")
+    #: how 'mkdocs serve' learns of a save: "native" file-system notification (inotify; MkDocs'
+    #: polling where it is not available), "polling" (MkDocs' own, every 0.5 s) for folders
+    #: where the kernel misses changes (network file systems, some bind mounts); watching.py
+    watch = c.Choice(watching.MODES, default="native")
 
 
 class DossierPlugin(BasePlugin[DossierConfig]):
@@ -96,6 +100,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         self.theme_listing = None
         self.feed = False
         self.n_sources = 0
+        self.watcher: watching.Watcher | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         # Defining on_startup also keeps this instance alive across 'mkdocs serve' rebuilds.
@@ -358,10 +363,11 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         # error hook failing first) must not leave its speed machinery behind
         self.cache.forget()
         self._end_speed()
+        watcher, self.watcher = self.watcher, None
+        if watcher is not None:  # nothing of the preview's watching outlives the server
+            watcher.stop()
 
     def on_serve(self, server, *, config, builder):
-        # also after a folder was moved away and back
-        watch_folders(server, [self.root / self.config.content_dir, self.root / self.config.seeds_dir])
         # the page templates; Python code in generator/ is not re-imported by a running
         # server (restart it after changing code)
         server.watch(str(Path(__file__).parent / "templates"))
@@ -370,6 +376,10 @@ class DossierPlugin(BasePlugin[DossierConfig]):
         custom = getattr(config.theme, "custom_dir", None)
         if custom:
             server.watch(str(custom))
+        # content/ and seeds/ (also after they were moved away and back), and every watch
+        # natively unless 'watch: polling' (watching.py)
+        self.watcher = watching.start(server, self.config.watch,
+                                      [self.root / self.config.content_dir, self.root / self.config.seeds_dir], log)
         return server
 
 

@@ -445,12 +445,17 @@ class Renderer:
         published (each article's latest possible day is known): an expectation, not a fact."""
         if e.date.start is None or not e.cite:
             return False
-        latest = []
-        for s in self.ix.reported(e.cite):
-            if s.published is None or s.published.end is None and s.published.is_interval:
+        sources, latest = self.d.sources, None  # (the reporting sources, in no order: the home page asks for every event)
+        for c in e.cite:
+            s = sources.get(c.source)
+            if s is None:
+                continue
+            p = s.published
+            if p is None or p.end is None and p.is_interval:
                 return False
-            latest.append(s.published.upper)
-        return bool(latest) and e.date.lower > max(latest)
+            if latest is None or p.upper > latest:
+                latest = p.upper
+        return latest is not None and e.date.lower > latest
 
     def forecast_ids(self, events) -> set[str]:
         return {e.id for e in events if self.is_forecast(e)}
@@ -735,11 +740,28 @@ def footer(d: Dossier, options: Options) -> dict[str, str]:
             "method_url": page_url(PAGES["method"], options.use_directory_urls)}
 
 
+@dataclass
+class CsvTask:
+    """The CSV download of a figure series (render_with's extra task): with the render cache
+    it is rendered like a page (by render_with's Renderer, what it reads recorded), so that
+    a save renders only the files whose inputs changed."""
+
+    r: "Renderer"
+    series: Any
+
+    def __call__(self) -> bytes:
+        return self.r.series_csv(self.series)
+
+
+#: what the render cache knows a CsvTask's job by (a template name, as the pages')
+CSV_TEMPLATE = "figures.csv.j2"
+
+
 def csv_tasks(d: Dossier, ix: Index, options: Options) -> dict[str, Callable[[], bytes]]:
     """Every figure series as a CSV download beside the figures page: {path: task}, for
     render_with's extra tasks."""
     r = Renderer(d, ix, options)
-    return {r.series_csv_path(s): (lambda s=s: r.series_csv(s)) for s in d.series.values()}
+    return {r.series_csv_path(s): CsvTask(r, s) for s in d.series.values()}
 
 
 def render(d: Dossier, ix: Index, options: Options, parallel: bool | None = None) -> dict[str, Page]:
@@ -760,7 +782,10 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     # the extra tasks first: one process runs them while the other starts on the pages
     jobs: list = [*extra.values(), *_jobs(d, r), *r.h.jobs()]
     n = len(extra)
-    session = cache.session(d, ix, options, r, jobs[n:]) if cache is not None else None
+    # with the render cache the CSV files are rendered like pages (CsvTask), after the rest
+    files = [(CSV_TEMPLATE, path, {"series": job.series}) for path, job in extra.items()
+             if isinstance(job, CsvTask)] if cache is not None else []
+    session = cache.session(d, ix, options, r, jobs[n:], files) if cache is not None else None
     mod = jsonld.modified(d)
     works: dict[str, dict] = {}  # each cited source's JSON-LD, made once per process
 
@@ -768,6 +793,8 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         if callable(job):
             return job()
         template, path, ctx = job
+        if template == CSV_TEMPLATE:
+            return r.series_csv(ctx["series"])
         numbers, toc = CiteNumbers(), Toc()
         body = toc.settle(r.render_page(template, path, numbers, toc, **ctx))
         title = toc.title or ""
@@ -778,14 +805,18 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
         return Page(path, title, meta, toc.items(), body)
 
     if session is not None:  # in this process: what each page reads is recorded
-        done = [emit(job) for job in jobs[:n]]
+        done = [None if isinstance(job, CsvTask) else emit(job) for job in jobs[:n]]
+        texts = {}
         with session.recording(r):
-            for _, path, _ in jobs[n:]:
+            for job in [*jobs[n:], *files]:
+                path = job[1]
                 if path in session.todo:
                     with session.page(r, path):
-                        done.append(emit(jobs[len(done)]))
+                        texts[path] = emit(job)
                 else:
-                    done.append(session.reused(path))
+                    texts[path] = session.reused(path)
+        done += [texts[job[1]] for job in jobs[n:]]
+        done[:n] = [texts[path] if isinstance(job, CsvTask) else x for (path, job), x in zip(extra.items(), done[:n])]
     else:
         if parallel is None:
             parallel = len(jobs) - n >= options.thresholds.parallel_min_pages and can_fork()
@@ -797,7 +828,7 @@ def render_with(d: Dossier, ix: Index, options: Options, extra: dict[str, Callab
     feed = r.h.feed()
     pages = {} if sink is not None else {path: text for (_, path, _), text in zip(jobs[n:], done[n:])}
     if session is not None:
-        session.commit(pages)
+        session.commit({**pages, **{path: texts[path] for _, path, _ in files}}, pages.keys())
     return (pages, {**dict(zip(extra, done[:n])), **({history.FEED_PATH: feed} if feed is not None else {})})
 
 

@@ -17,6 +17,7 @@ The numbers are stated in the README ("Limits and budgets").
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import stat
@@ -211,6 +212,7 @@ _PAGE_NAME_KINDS = ("source", "topic", "series")
 PASSAGE_ANCHOR = re.compile(r"(?:p|zt|zk|line)\d+|q-[0-9a-f]+")
 
 
+@functools.lru_cache(maxsize=1 << 17)  # (every save checks every id again under mkdocs serve)
 def reserved(kind: str, ident: str) -> bool:
     """Whether an id of this kind would give a page or an HTML id that the generator makes too."""
     if kind in _PAGE_NAME_KINDS:
@@ -227,6 +229,7 @@ def generated_anchor(ident: str) -> bool:
             or any(rx.fullmatch(ident) for rx in _RESERVED_BY_KIND.values()))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (every save checks every title again under mkdocs serve)
 def heading_anchor(title: str) -> str:
     """The id MkDocs' table of contents gives a page's title heading (toc's default slugify)."""
     from markdown.extensions.toc import slugify
@@ -294,9 +297,12 @@ def check_citation_budget(d, problems: Problems) -> None:
     than MAX_CITATIONS_SHOWN. YAML aliases repeat whole subtrees cheaply (the file stays small,
     its expansion is bounded separately); these bounds keep the pages they become small."""
     def own_duplicates(owner) -> None:
+        cites = owner.cite
+        if len(cites) < 2 or len({(c.source, c.quote) for c in cites}) == len(cites):
+            return  # (most statements: checked at once)
         seen: set = set()
         repeated = []
-        for c in owner.cite:
+        for c in cites:
             key = (c.source, c.quote)  # what an alias repeats is the very same text
             if key in seen:
                 repeated.append(c)
@@ -443,7 +449,7 @@ def _find_target(text: str, value: str) -> int:
     return -1
 
 
-# --- what MkDocs publishes, what 'mkdocs serve' watches -----------------------------------------
+# --- what MkDocs publishes -------------------------------------------------------------------------
 
 def only_generated(files, config):
     """The files of a build without any from the docs folder (content/): only the pages the
@@ -457,51 +463,3 @@ def only_generated(files, config):
                 os.path.abspath(f.src_dir) + os.sep == docs or os.path.abspath(f.abs_src_path or "").startswith(docs)):
             files.remove(f)
     return files
-
-
-def watch_folders(server, folders: list[Path], interval: float = 0.5) -> None:
-    """Watch each folder, and keep watching it after it was moved or deleted and came back:
-    MkDocs' watcher stops for good when its folder disappears. A background thread looks every
-    ``interval`` seconds (while the server's watcher runs) for a folder that exists again but
-    whose watcher has stopped, watches it anew and asks for a rebuild."""
-    import threading
-    import time
-
-    wanted = [os.path.abspath(f) for f in folders]
-    for path in wanted:
-        if os.path.isdir(path):
-            server.watch(path)
-    observer = getattr(server, "observer", None)
-    if observer is None or not hasattr(server, "_watch_refs"):  # not MkDocs' LiveReloadServer
-        return
-
-    def alive(path: str) -> bool:
-        watch = server._watch_refs.get(path)
-        emitter = getattr(observer, "_emitter_for_watch", {}).get(watch) if watch is not None else None
-        return emitter is not None and emitter.is_alive()
-
-    def rewatch(path: str) -> None:
-        if path in server._watched_paths:
-            try:
-                server.unwatch(path)
-            except (KeyError, ValueError, RuntimeError):
-                server._watched_paths.pop(path, None)
-                server._watch_refs.pop(path, None)
-        server.watch(path)
-        with server._rebuild_cond:  # what MkDocs' own callback does: rebuild
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
-
-    def loop() -> None:
-        started = False
-        while not getattr(server, "_shutdown", False):
-            if observer.is_alive():
-                started = True
-                for path in wanted:
-                    if os.path.isdir(path) and not alive(path):
-                        rewatch(path)
-            elif started:  # the watcher was stopped: so is the server
-                return
-            time.sleep(interval)
-
-    threading.Thread(target=loop, name="dossier-rewatch", daemon=True).start()
