@@ -25,7 +25,12 @@ from typing import Any, Callable
 import jinja2
 import jinja2.runtime
 import markdown as md_lib
-from markupsafe import Markup, _escape_inner, escape
+from markupsafe import Markup, escape
+
+try:  # HACK: markupsafe's own escaping of a str (private, 2.1+); without it the public escape()
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - another markupsafe
+    _escape_inner = None
 
 from . import charts, history, jsonld, schema
 from .article import Block
@@ -164,7 +169,7 @@ def _escape(s: Any) -> Markup:
     t = type(s)
     if t is Markup:
         return s
-    if t is str:
+    if t is str and _escape_inner is not None:
         return _str_new(Markup, _escape_inner(s))
     if t is int:
         return _str_new(Markup, str(s))
