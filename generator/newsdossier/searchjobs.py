@@ -112,6 +112,23 @@ def parse_sections(html: str) -> list:
     return parser.data
 
 
+def add_entry(index, page) -> None:
+    """Material's SearchIndex.add_entry_from_context for ``page``, its sections from
+    parse_sections (the same entries; incremental.PageCache indexes rebuilt pages with it)."""
+    search = page.meta.get("search") or {}
+    if search.get("exclude"):
+        return
+    for section in parse_sections(page.content):
+        if not section.is_excluded():
+            index.create_entry_for_section(section, page.toc, page.url, page)
+
+
+def is_materials(method) -> bool:
+    """Whether ``method`` (an index's add_entry_from_context) is Material's own (add_entry may
+    stand in for it): not replaced on the object or in a subclass."""
+    return (SearchIndex is not None and getattr(method, "__func__", None) is SearchIndex.add_entry_from_context)
+
+
 def _parse(html: str) -> list:
     """Material's sections of a page, compacted for the trip to the parent (which may hold many
     of them while the child runs ahead: +70 MB at 3,000 articles otherwise). The index entry
