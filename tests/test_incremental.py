@@ -103,7 +103,19 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path, monkeypatch):
     original = searchjobs.parse_sections
     monkeypatch.setattr(searchjobs, "parse_sections", lambda html: parsed.append(1) or original(html))
 
-    def materials_own() -> None:
+    from newsdossier.incremental import PageCache
+
+    spliced = []  # whether each served build wrote search_index.json from the kept JSON
+    search_json = PageCache._search_json
+
+    def spy(self, *args):
+        out = search_json(self, *args)
+        spliced.append(self.last_spliced)
+        return out
+
+    monkeypatch.setattr(PageCache, "_search_json", spy)
+
+    def materials_own() -> None:  # the fresh builds: Material's own parsing and JSON
         monkeypatch.setattr(searchjobs, "parse_sections", original)
         monkeypatch.setattr(searchjobs, "is_materials", lambda method: False)
 
@@ -134,6 +146,7 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path, monkeypatch):
     assert reused[7] == 0 and reused[10] == 0, reused  # a page added, removed: full rebuilds
     assert omitted[8] > 0 and omitted[9] > 0 and omitted[11] > 0, omitted  # ... and the saves after them reuse
     assert parsed, "the served builds index through parse_sections"
+    assert len(spliced) == 13 and all(spliced), spliced
 
 
 def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):

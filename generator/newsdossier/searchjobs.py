@@ -124,9 +124,10 @@ def add_entry(index, page) -> None:
 
 
 def is_materials(method) -> bool:
-    """Whether ``method`` (an index's add_entry_from_context) is Material's own (add_entry may
-    stand in for it): not replaced on the object or in a subclass."""
-    return (SearchIndex is not None and getattr(method, "__func__", None) is SearchIndex.add_entry_from_context)
+    """Whether ``method`` (a bound method of a search index) is Material's own SearchIndex
+    method of its name: not replaced on the object or in a subclass."""
+    return (SearchIndex is not None and getattr(method, "__func__", None) is not None
+            and method.__func__ is getattr(SearchIndex, method.__func__.__name__, None))
 
 
 def _parse(html: str) -> list:
