@@ -419,3 +419,25 @@ def test_item_by_item_parsing_gives_the_facts_of_a_whole_parse(tmp_path):
     assert facts == history.facts_of("event", "e", [{"id": x, "title": x.upper()} for x in "abc"])
     assert len(memo) == seen + 1
     assert facts["event:a"] is history._chunked_facts("event", "e", two, "e.yaml", memo)["event:a"]
+
+
+def test_fallback_date_is_the_newest_content_yaml(tmp_path, monkeypatch):
+    """Without a history every page shows the newest modification date of a *.yaml below the
+    content folder (subfolders too; not through a link to a folder elsewhere, not other files)."""
+    import datetime as dt
+
+    from newsdossier.history import fallback_date
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    content = tmp_path / "content"
+    elsewhere = tmp_path / "elsewhere"
+    for rel, day in [("content/dossier.yaml", 3), ("content/topics/a.yaml", 5), ("content/notes.txt", 9),
+                     ("elsewhere/b.yaml", 9)]:
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+        stamp = dt.datetime(2024, 1, day, 12, tzinfo=dt.timezone.utc).timestamp()
+        os.utime(path, (stamp, stamp))
+    (content / "linked").symlink_to(elsewhere, target_is_directory=True)
+    assert fallback_date(tmp_path, "content") == dt.date(2024, 1, 5)
+    assert fallback_date(tmp_path, "missing") is None

@@ -11,6 +11,7 @@ builds each copy of the inputs afresh and compares the two sites file by file.
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
 from pathlib import Path
 
@@ -38,10 +39,10 @@ def _tree(site: Path) -> dict[str, bytes]:
             if p.is_file() and not {".dossier-previous", ".dossier-good"} & set(p.parts)}
 
 
-def _run(tmp_path: Path, proj: Path, edits, omitted: list | None = None) -> list[int]:
+def _run(tmp_path: Path, proj: Path, edits, omitted: list | None = None, before_fresh=None) -> list[int]:
     """Serve-style rebuilds after each edit; every state compared with a fresh build. Returns
     how many pages each rebuild reused; ``omitted`` gets how many of them it left out of
-    MkDocs' files."""
+    MkDocs' files; ``before_fresh()`` runs once before the fresh builds."""
     site = tmp_path / "served"
     cfg = _config(proj, site)
     cfg.plugins.on_startup(command="serve", dirty=False)
@@ -62,6 +63,8 @@ def _run(tmp_path: Path, proj: Path, edits, omitted: list | None = None) -> list
             states.append(snap)
     finally:
         cfg.plugins.on_shutdown()
+    if before_fresh is not None:
+        before_fresh()
     for snap in states:
         fresh = snap / "fresh"
         cfg = _config(snap / "proj", fresh)
@@ -90,9 +93,32 @@ def _replace(rel: str, old: str, new: str):
 NEW_ACTOR = "- id: genossenschaft\n  name: Obstgenossenschaft Testdorf\n  kind: organisation\n"
 
 
-def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
+def test_mini_fixture_edits_match_a_fresh_build(tmp_path, monkeypatch):
     """Reused pages outside the navigation are left out of MkDocs' files; the site, with its
-    search index and sitemap, is still a fresh build's."""
+    search index and sitemap, is still a fresh build's (the served pages indexed through
+    searchjobs.parse_sections, the fresh builds through Material's own html.parser)."""
+    from newsdossier import searchjobs
+
+    parsed = []
+    original = searchjobs.parse_sections
+    monkeypatch.setattr(searchjobs, "parse_sections", lambda html: parsed.append(1) or original(html))
+
+    from newsdossier.incremental import PageCache
+
+    spliced = []  # whether each served build wrote search_index.json from the kept JSON
+    search_json = PageCache._search_json
+
+    def spy(self, *args):
+        out = search_json(self, *args)
+        spliced.append(self.last_spliced)
+        return out
+
+    monkeypatch.setattr(PageCache, "_search_json", spy)
+
+    def materials_own() -> None:  # the fresh builds: Material's own parsing and JSON
+        monkeypatch.setattr(searchjobs, "parse_sections", original)
+        monkeypatch.setattr(searchjobs, "is_materials", lambda method: False)
+
     proj = make_project(tmp_path)
     omitted: list[int] = []
     reused = _run(tmp_path, proj, [
@@ -112,13 +138,15 @@ def test_mini_fixture_edits_match_a_fresh_build(tmp_path):
         _replace("content/actors/akteure.yaml", "Obstgenossenschaft Testdorf", "Obstgenossenschaft"),
         _replace("content/actors/akteure.yaml", NEW_ACTOR.replace(" Testdorf", ""), ""),
         lambda proj: None,
-    ], omitted)
+    ], omitted, before_fresh=materials_own)
     assert reused[0] > 0 and reused[1] > 0, reused  # the incremental path ran
     assert 0 < omitted[0] < reused[0] and 0 < omitted[2] < reused[2], (omitted, reused)  # nav pages reach MkDocs
     assert reused[3] == 0, reused  # navigation title changed: full rebuild
     assert reused[5] > 0 and omitted[5] > 0, reused  # the fix starts from the last good build
     assert reused[7] == 0 and reused[10] == 0, reused  # a page added, removed: full rebuilds
     assert omitted[8] > 0 and omitted[9] > 0 and omitted[11] > 0, omitted  # ... and the saves after them reuse
+    assert parsed, "the served builds index through parse_sections"
+    assert len(spliced) == 13 and all(spliced), spliced
 
 
 def test_synthetic_corpus_edits_match_a_fresh_build(tmp_path):
@@ -160,6 +188,14 @@ def test_read_cache_gives_what_a_fresh_load_gives(tmp_path):
         lambda p: article.with_suffix(".bak").rename(article),
         _replace("content/topics/ernte.yaml", "order: 1", "order: 1\ntitel: x"),
         _replace("content/topics/ernte.yaml", "order: 1\ntitel: x", "order: 1"),
+        # the article becomes a link to the same bytes (refused), then a file again
+        lambda p: (shutil.copy2(article, p / "elsewhere.txt"), article.unlink(),
+                   article.symlink_to(p / "elsewhere.txt")),
+        lambda p: (article.unlink(), shutil.copy2(p / "elsewhere.txt", article)),
+        # touched without a change; a content file deleted and added again
+        lambda p: os.utime(article),
+        lambda p: (p / "content/glossary/glossar.yaml").rename(p / "glossar.bak"),
+        lambda p: (p / "glossar.bak").rename(p / "content/glossary/glossar.yaml"),
     ]
     reads = []
     for edit in edits:
@@ -172,6 +208,7 @@ def test_read_cache_gives_what_a_fresh_load_gives(tmp_path):
         assert cached.pages == fresh.pages
         assert cached.assets == fresh.assets
     assert reads[0] > 2 and reads[1] == 1 and reads[2] == 1, reads  # only the saved file is read again
+    assert reads[8] == 1 and reads[9] == 1 and reads[10] == 0, reads  # a link is another file; a touch no read
 
 
 def _append(rel: str, text: str):
@@ -568,3 +605,28 @@ def test_unchanged_claims_of_an_edited_topic_are_not_checked_again(tmp_path, mon
         fresh = core.build(proj, options=_preview_options(proj))
         assert cached.pages == fresh.pages and cached.assets == fresh.assets
         assert render_cache.last_rendered > 0
+
+
+def test_move_back_moves_exactly_the_wanted_files(tmp_path):
+    """_move_back: wanted files reach the site, whole folders in one rename where they hold
+    only wanted files and the site has no such folder; nothing else moves."""
+    from newsdossier.incremental import _move_back
+
+    source, site = tmp_path / "stash", tmp_path / "site"
+    files = ["a/index.html", "b/index.html", "b/stale.html", "c/d/index.html", "c/e/index.html", "c/e/f/x.html",
+             "g/index.html", "top.html", "other.html", "h/deep/one.html"]
+    for rel in files:
+        (source / rel).parent.mkdir(parents=True, exist_ok=True)
+        (source / rel).write_text(rel)
+    (site / "g").mkdir(parents=True)
+    (site / "g" / "new.html").write_text("new")  # written by this build
+    (source / "h" / "empty").mkdir()
+    wanted = {"a/index.html", "b/index.html", "c/d/index.html", "c/e/index.html", "c/e/f/x.html", "g/index.html",
+              "top.html", "h/deep/one.html"}
+    a_inode = (source / "a").stat().st_ino
+    _move_back(source, site, wanted)
+    got = {p.relative_to(site).as_posix(): p.read_text() for p in site.rglob("*") if p.is_file()}
+    assert got == {**{rel: rel for rel in wanted}, "g/new.html": "new"}
+    assert (site / "a").stat().st_ino == a_inode  # moved as a whole
+    assert (source / "b" / "stale.html").is_file() and (source / "other.html").is_file()
+    assert not (site / "h" / "empty").exists()  # a folder with something unwanted is merged file by file

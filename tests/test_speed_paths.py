@@ -8,6 +8,7 @@ import posixpath
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from newsdossier import core, yamlio
 from newsdossier.errors import Problems
@@ -627,3 +628,54 @@ def test_the_pipes_that_carry_pages_get_a_larger_buffer():
         assert fcntl.fcntl(receive.fileno(), fcntl.F_GETPIPE_SZ) >= min(forked.PIPE_BYTES, limit) > before
     finally:
         receive.close(), send.close()
+
+
+class _Html:
+    def __html__(self):
+        return "<b>own</b>"
+
+
+class _OddMarkup(Markup):
+    def __html__(self):
+        return "<i>odd</i>"
+
+
+@pytest.mark.parametrize("value", ["a<b>&\"'", "plain", 12, -3, True, 2.5, None, _Html(), _OddMarkup("x"),
+                                   Markup("<em>safe</em>")])
+def test_template_escape_is_markupsafes(value):
+    """The page templates' escape gives what markupsafe.escape gives, of the same type."""
+    from markupsafe import escape
+
+    from newsdossier.render import _escape
+
+    ours, theirs = _escape(value), escape(value)
+    assert (type(ours), str(ours)) == (type(theirs), str(theirs))
+
+
+def test_template_calls_keep_jinjas_pass_arguments(tmp_path):
+    """The render context's fast calls leave functions that ask for the context, the
+    environment or the eval context theirs, and Undefined/StopIteration as Jinja has them."""
+    import jinja2
+
+    from newsdossier.render import _environment
+
+    (tmp_path / "t.html.j2").write_text(
+        "{{ ctx() }}|{{ envf() }}|{{ evalf() }}|{{ o.m('<x>') }}|{{ o.stop() is undefined }}|{{ o() }}")
+
+    class O:
+        def m(self, v):
+            return v
+
+        def stop(self):
+            raise StopIteration
+
+        @jinja2.pass_context
+        def __call__(self, context):
+            return context["marker"]
+
+    env = _environment([tmp_path])
+    out = env.get_template("t.html.j2").render(
+        marker="M", o=O(), ctx=jinja2.pass_context(lambda c: c["marker"] + "c"),
+        envf=jinja2.pass_environment(lambda e: type(e).__name__),
+        evalf=jinja2.pass_eval_context(lambda e: str(e.autoescape)))
+    assert out == "Mc|Environment|True|&lt;x&gt;|True|M"

@@ -20,11 +20,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from types import MethodType
 from typing import Any, Callable
 
 import jinja2
+import jinja2.runtime
 import markdown as md_lib
 from markupsafe import Markup, escape
+
+try:  # HACK: markupsafe's own escaping of a str (private, 2.1+); without it the public escape()
+    from markupsafe import _escape_inner
+except ImportError:  # pragma: no cover - another markupsafe
+    _escape_inner = None
 
 from . import charts, history, jsonld, schema
 from .article import Block
@@ -151,6 +158,64 @@ def meta_value(source, name: str, unknown: str | None = None) -> str:
     return c.t("meta.inferred", value=text) if name in source.inferred else text
 
 
+_str_new = str.__new__
+
+
+def _escape(s: Any) -> Markup:
+    """markupsafe.escape, the same result, with the page templates' common cases first: every
+    ``{{ ... }}`` of an autoescaping template goes through it (1.6 million times at 1,000
+    articles). Markup (what macros, t() and the Renderer's helpers return) is already safe
+    and immutable: it is returned as it is instead of being copied into a new Markup; a str
+    or an int skip markupsafe's ``__html__`` checks."""
+    t = type(s)
+    if t is Markup:
+        return s
+    if t is str and _escape_inner is not None:
+        return _str_new(Markup, _escape_inner(s))
+    if t is int:
+        return _str_new(Markup, str(s))
+    return escape(s)
+
+
+class _Template(jinja2.Template):
+    """A page template whose compiled code escapes with _escape (the name the generated code
+    imports as ``escape`` is rebound in the template's module namespace; nothing else changes)."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):  # type: ignore[override]
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
+_PLAIN_METHODS: dict[Any, bool] = {}
+
+
+class _Context(jinja2.runtime.Context):
+    """A render context whose ``call`` (each ``r.href(...)``, ``t(...)``, macro call of a
+    template) remembers per method which ones take no context/environment argument (Jinja's
+    pass_context & co.; none of the Renderer's do) instead of looking that up at every call:
+    a third of the render time was Jinja's calls. Anything else goes the usual way."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        t = type(__obj)
+        if t is MethodType:
+            fn = __obj.__func__
+            plain = _PLAIN_METHODS.get(fn)
+            if plain is None:
+                plain = _PLAIN_METHODS[fn] = not hasattr(fn, "jinja_pass_arg")
+        else:  # a macro, or the page's citation numbers (num(c)): neither takes a context
+            plain = t is jinja2.runtime.Macro or t is CiteNumbers
+        if not plain:
+            return super().call(__obj, *args, **kwargs)
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined(
+                "value was undefined because a callable raised a StopIteration exception")
+
+
 _ENVS: dict[tuple, jinja2.Environment] = {}
 
 
@@ -180,6 +245,7 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.template_class, env.context_class = _Template, _Context
     env.filters.update(markdown=render_markdown, markdown_anchored=render_markdown_anchored,
                        number=fmt_number, csvrow=csv_row)
     env.globals.update(
@@ -197,6 +263,11 @@ class Renderer:
         self._cited_parts: dict[tuple[str, str], tuple] = {}
         self._once: dict[tuple[str, str], Markup] = {}
         self._links: dict[tuple, Markup] = {}
+        # pure functions of their arguments (and the options), asked for ~100,000 times at
+        # 1,000 articles: a page's URL, depth and kind; links; citation markers' links
+        self._places: dict[str, tuple[str, int, str | None]] = {}
+        self._hrefs: dict[tuple, str] = {}
+        self._cite_hrefs: dict[tuple, str] = {}
         self.cat = i18n.activate(getattr(getattr(d, "meta", None), "language", None))
         self.env = _environment(options.template_dirs)
         self.h = history.View(options.history, d, ix, self)
@@ -234,19 +305,32 @@ class Renderer:
             r=self, d=self.d, series=series, rows=self.chart_rows(series), **self._words())
         return text.encode("utf-8")
 
+    def _place(self, here: str) -> tuple[str, int, str | None]:
+        """(URL, its number of slashes, item_kind) of the page at ``here``."""
+        place = self._places.get(here)
+        if place is None:
+            url = page_url(here, self.o.use_directory_urls)
+            place = self._places[here] = (url, url.count("/"), item_kind(here))
+        return place
+
     def href(self, here: str, target: str, anchor: str | None = None) -> str:
-        u = self.o.use_directory_urls
-        rel = relative(page_url(here, u), page_url(target, u))
-        if target == here:
-            rel = ""
-        return rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
+        key = (here, target, anchor)
+        out = self._hrefs.get(key)
+        if out is None:
+            rel = "" if target == here else relative(self._place(here)[0], page_url(target, self.o.use_directory_urls))
+            out = self._hrefs[key] = rel + (f"#{anchor}" if anchor else "") if (rel or anchor) else "./"
+        return out
 
     def asset_href(self, here: str, path: str) -> str:
         """Relative link from a page to a file of the site (e.g. the data export)."""
         return relative(page_url(here, self.o.use_directory_urls), path)
 
     def cite_href(self, here: str, c: Citation) -> str:
-        return self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
+        key = (here, c.source, c.quote)
+        out = self._cite_hrefs.get(key)
+        if out is None:
+            out = self._cite_hrefs[key] = self.href(here, self.source_path(c.source), quote_anchor(c.source, c.quote))
+        return out
 
     def owner_link(self, here: str, owner) -> tuple[str, str]:
         """(label, href) of the place where a citing statement is shown."""
@@ -367,7 +451,7 @@ class Renderer:
         published (each article's latest possible day is known): an expectation, not a fact."""
         if e.date.start is None or not e.cite:
             return False
-        sources, latest = self.d.sources, None  # (the reporting sources, in no order: the home page asks for every event)
+        sources, latest = self.d.sources, None  # (the reporting sources, in no order)
         for c in e.cite:
             s = sources.get(c.source)
             if s is None:
@@ -437,10 +521,10 @@ class Renderer:
         A list's links are relative URLs from the page to pages ``<folder>/<id>/``: they
         depend on the page only through the depth of its URL and whether its URL is inside
         that folder - and on the page itself for a link to itself (a page of that kind)."""
-        url = page_url(here, self.o.use_directory_urls)
+        url, depth, here_kind = self._place(here)
         folder = FOLDERS[kind]
         ident = frozenset(c.source for c in ids) if kind == "source" else tuple(ids)
-        key = (kind, ident, url.count("/"), url.startswith(folder + "/"), here if item_kind(here) == kind else None)
+        key = (kind, ident, depth, url.startswith(folder + "/"), here if here_kind == kind else None)
         out = self._links.get(key)
         if out is None:
             out = self._links[key] = Markup(macro(here, ids))

@@ -112,6 +112,24 @@ def parse_sections(html: str) -> list:
     return parser.data
 
 
+def add_entry(index, page) -> None:
+    """Material's SearchIndex.add_entry_from_context for ``page``, its sections from
+    parse_sections (the same entries; incremental.PageCache indexes rebuilt pages with it)."""
+    search = page.meta.get("search") or {}
+    if search.get("exclude"):
+        return
+    for section in parse_sections(page.content):
+        if not section.is_excluded():
+            index.create_entry_for_section(section, page.toc, page.url, page)
+
+
+def is_materials(method) -> bool:
+    """Whether ``method`` (a bound method of a search index) is Material's own SearchIndex
+    method of its name: not replaced on the object or in a subclass."""
+    return (SearchIndex is not None and getattr(method, "__func__", None) is not None
+            and method.__func__ is getattr(SearchIndex, method.__func__.__name__, None))
+
+
 def _parse(html: str) -> list:
     """Material's sections of a page, compacted for the trip to the parent (which may hold many
     of them while the child runs ahead: +70 MB at 3,000 articles otherwise). The index entry
