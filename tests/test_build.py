@@ -222,6 +222,11 @@ def test_group_events_orders_spans_by_their_earliest_day():
     assert [(h, a) for h, a, _ in groups] == [("1960er-Jahre", "zeitraum-1960er-jahre"), ("1965–1973", "zeitraum-1965-1973"),
                                               ("2024", "jahr-2024")]
     assert [(m, [e.id for e in evs]) for m, evs in groups[2][2]] == [("", ["e5"]), ("Juni", ["e4"]), ("Oktober", ["e1"])]
+    # kept while the events are the very same objects (mkdocs serve), made anew for others
+    assert group_events(list(events)) is groups
+    moved = [*events[:-1], ev(1, "2023-10")]
+    regrouped = group_events(moved)
+    assert regrouped is not groups and [h for h, _a, _m in regrouped] == ["1960er-Jahre", "1965–1973", "2023", "2024"]
 
 
 def test_a_template_added_between_two_rebuilds_is_used(tmp_path):

@@ -256,6 +256,10 @@ def _core_run(proj: Path, edits, options=_preview_options) -> list[int]:
     return rendered
 
 
+_CITE_1200 = ('\n          - source: rekordernte\n            quote: "Die Gemeinde Testdorf hat nach eigenen Angaben '
+              '1200 Tonnen Äpfel geerntet."')
+
+
 def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
     """Edits of every kind of object, ids added, removed and renamed, an error and its fix:
     each incremental render equals a fresh one, and most edits render few pages."""
@@ -289,10 +293,24 @@ def test_render_cache_renders_only_what_an_edit_reaches(tmp_path):
         # who says what: the index's tables change (an actor's page lists a claim it did not read)
         _replace("content/topics/ernte.yaml", "by: [bauernverband]", "by: [bauernverband, beispiel]"),
         _replace("content/events/chronik.yaml", "actors: [beispiel]", "actors: [beispiel, bauernverband]"),
+        # an event after every article reporting it: a forecast, no longer among the home
+        # page's latest events (which reads only the events it walks back over); and back
+        _replace("content/events/chronik.yaml", 'date: "2024-09?"', 'date: "2025-03"'),
+        _replace("content/events/chronik.yaml", 'date: "2025-03"', 'date: "2024-09?"'),
+        # the source's date moves past the event: a forecast no more
+        _replace("content/events/chronik.yaml", 'date: "2024-09?"', 'date: "2025-03"'),
+        _replace("content/sources/rekordernte.yaml", 'published: "2024-09-02"', 'published: "2025-04-01"'),
+        # the article loses a line its source file names as furniture (an error there), and back
+        lambda p: article.write_text(original.replace("2. Lokales", "2. Lokal"), encoding="utf-8"),
+        lambda p: article.write_text(original, encoding="utf-8"),
+        # a claim cites one passage twice (an error); another file's save: still reported; fixed
+        _replace("content/topics/ernte.yaml", _CITE_1200, _CITE_1200 + _CITE_1200),
+        _replace("content/glossary/glossar.yaml", "Tausend Kilogramm.", "1000 Kilogramm."),
+        _replace("content/topics/ernte.yaml", _CITE_1200 + _CITE_1200, _CITE_1200),
     ]
     rendered = _core_run(proj, edits)
     assert rendered[0] == 0, rendered
-    assert rendered[15] is None, rendered  # the error: nothing rendered
+    assert rendered[15] is None and rendered[26] is rendered[28] is rendered[29] is None, rendered  # errors: nothing rendered
     # a term is on the glossary only
     assert rendered[1] == 1 and rendered[13] == 1 and rendered[14] == 1, rendered
 
@@ -560,6 +578,33 @@ def test_pages_are_left_out_only_when_nothing_else_looks_at_them(tmp_path):
     assert cache.leave_out({"index.md"}, quiet) == {"quellen/a.md"}
     assert cache.leave_out(None, quiet) == set()  # MkDocs' own navigation: every page is in it
     assert cache.leave_out({"index.md"}, quiet + ["material/tags"]) == set()
+
+
+def test_unchanged_claims_of_an_edited_topic_are_not_checked_again(tmp_path, monkeypatch):
+    """A topic's lead edited: its claims are new objects (the file is read again) that read as
+    the old ones did; no token of theirs is computed, the topic page renders again, and the
+    result is a fresh build's. A claim's own text edited: its tokens are computed."""
+    from newsdossier import core, deps
+    from newsdossier.deps import RenderCache
+    from newsdossier.incremental import ReadCache
+
+    computed: list = []
+    compute = deps.Tokens._compute
+    monkeypatch.setattr(deps.Tokens, "_compute", lambda self, dep: computed.append(dep) or compute(self, dep))
+    proj = make_project(tmp_path)
+    cache, render_cache = ReadCache(), RenderCache()
+    core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+    for old, new, claims_checked in [("lead: Wie groß war die Ernte in Testdorf?", "lead: Wie groß war sie?", False),
+                                     ("status: umstritten", "status: berichtet", True)]:
+        _replace("content/topics/ernte.yaml", old, new)(proj)
+        computed.clear()
+        cached = core.build(proj, options=_preview_options(proj), cache=cache, render_cache=render_cache)
+        assert any(dep[0] == "topics" for dep in computed), computed
+        claims = [dep for dep in computed if dep[0] == "claims" and dep[1] != deps.ALL]  # (not the list of ids)
+        assert bool(claims) == claims_checked, claims
+        fresh = core.build(proj, options=_preview_options(proj))
+        assert cached.pages == fresh.pages and cached.assets == fresh.assets
+        assert render_cache.last_rendered > 0
 
 
 def test_move_back_moves_exactly_the_wanted_files(tmp_path):

@@ -31,9 +31,11 @@ Each dependency has a *token* that changes when what a page can read of it chang
 
 Checking is cheap where nothing changed: the read cache gives back the very objects of
 unchanged files, so an entity that is the same object as last time, citing the same article
-objects, has all its tokens unchanged, and none is computed (``versions``); an index entry is
-checked only when a changed entity names its key. Hashes are kept per object, holding the
-objects so that no id is reused.
+objects, has all its tokens unchanged, and none is computed (``versions``); so has a new
+object whose ``repr`` is the old one's, citing the same articles (the claims of an edited
+topic, ``_reads_the_same``); an index entry is checked only when a changed entity names its
+key; what no entity holds (``RenderCache.loose``: index keys, whole tables...) is checked
+every time. Hashes are kept per object, holding the objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
 the history by its identity (HEAD and folder) - is one global key; when it changes (a commit),
@@ -370,17 +372,22 @@ class RenderCache:
         self.pages_of: dict[str, frozenset] = {}
         #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
         self.groups: dict[tuple, set] = {}
+        #: the keys of ``groups`` that were no entity's (table, id) when they were added: their
+        #: dependencies are checked on every render, the others' only where the entity changed
+        self.loose: set[tuple] = set()
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
+        self.loose = set()
         self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
-    #: collection key -> (its objects, their exported texts, the source ids they cite), of the
-    #: last render; the same for this render; source ids whose entity or article changed since
-    #: the last render (set by Session; None: everything is exported afresh)
+    #: collection key -> (its objects, their exported texts, the source ids they cite, the
+    #: texts joined, the source ids each object cites), of the last render; the same for this
+    #: render; source ids whose entity or article changed since the last render (set by
+    #: Session; None: everything is exported afresh)
     exported: dict = {}
     _exported_now: dict | None = None
     changed_sources: frozenset | None = None
@@ -402,16 +409,19 @@ class RenderCache:
                 and changed.isdisjoint(prev[2])):
             out = prev
         else:
-            old = {id(o): t for o, t in zip(prev[0], prev[1])} if prev is not None else {}
-            texts, cited = [], set()
+            old = {id(o): i for i, o in enumerate(prev[0])} if prev is not None else {}
+            texts, cites = [], []
             for o in objs:
-                sources = self.memo.cited(o)
-                cited.update(sources)
-                text = old.get(id(o))  # (prev holds its objects: an id is theirs)
-                if text is None or not changed.isdisjoint(sources):
+                i = old.get(id(o))  # (prev holds its objects: an id is theirs)
+                if i is None:
+                    sources = self.memo.cited(o)
                     text = dumps(view(o, ix))
+                else:
+                    sources = prev[4][i]
+                    text = prev[1][i] if changed.isdisjoint(sources) else dumps(view(o, ix))
                 texts.append(text)
-            out = (list(objs), texts, frozenset(cited), ",".join(texts))
+                cites.append(sources)
+            out = (list(objs), texts, frozenset().union(*cites), ",".join(texts), cites)
         if self._exported_now is not None:
             self._exported_now[key] = out
         return out[3]
@@ -445,15 +455,21 @@ class Session:
         prev = cache.versions
         get = prev.get
         same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
+        # the entities that are not the same: changed or added, and removed
+        other = [] if self.full else [k for k in self.versions if k not in same]
+        if other:
+            alike = _reads_the_same(cache, self.versions, other)
+            same |= alike
+            other = [k for k in other if k not in alike]
+        other += [] if self.full else [k for k in prev if k not in self.versions]
         cache._exported_now = {}
-        cache.changed_sources = None if self.full else frozenset(
-            k[1] for k in [*self.versions, *prev] if k[0] == "sources" and k not in same)
+        cache.changed_sources = None if self.full else frozenset(k[1] for k in other if k[0] == "sources")
         # the index's tables are keyed by ids: an entry can change only where an entity that
         # changed (as it was, as it is) names its key
         named: set[str] | None = None
         if not self.full:
             named = set()
-            for k in [k for k in self.versions if k not in same] + [k for k in prev if k not in self.versions]:
+            for k in other:
                 for v in (prev.get(k), self.versions.get(k)):
                     if v is not None:
                         _collect_strings(v[0], named)
@@ -468,7 +484,9 @@ class Session:
             self.todo = set(paths)
         else:
             assert named is not None
-            maybe = [dep for k, deps in cache.groups.items() if k not in same for dep in deps]
+            # the dependencies of the entities that are not the same, and those of no entity
+            groups = cache.groups
+            maybe = [dep for k in {*other, *cache.loose} if (deps := groups.get(k)) for dep in deps]
             changed = {dep for dep in maybe
                        if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
                        and self.tokens(dep) != cache.tokens[dep]}
@@ -551,7 +569,7 @@ class Session:
         deps = {p: self.deps.get(p, cache.deps.get(p, frozenset())) for p in texts}
         # the tokens of the dependencies of entities that stayed the same are still right;
         # the others were computed by __init__, or are computed now (new dependencies)
-        tokens, groups = ({}, {}) if self.full else (cache.tokens, cache.groups)
+        tokens, groups, loose = ({}, {}, set()) if self.full else (cache.tokens, cache.groups, cache.loose)
         new = [dep for dep in self.tokens.done if dep not in tokens]
         tokens.update(self.tokens.done)
         for p in (texts if self.full else self.deps):
@@ -560,9 +578,14 @@ class Session:
                     tokens[dep] = self.tokens(dep)
                     new.append(dep)
         # the dependencies by entity (table, id), the others each on their own
+        versions = self.versions
         for dep in new:
-            groups.setdefault(dep[:2], set()).add(dep)
+            key = dep[:2]
+            groups.setdefault(key, set()).add(dep)
+            if key not in versions:  # (a table's key where there is no entity, an index's key, ...)
+                loose.add(key)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
+        cache.loose = loose
         cache.versions, cache.pages_of = self.versions, self.pages_of
         if cache._exported_now:
             cache.exported = cache._exported_now
@@ -593,6 +616,29 @@ def versions(d, memo: Memo) -> dict:
             else:
                 ids = cited(obj)
             out[(table, key)] = (obj, tuple(map(article, ids)) if ids else ())
+    return out
+
+
+def _reads_the_same(cache: RenderCache, now: dict, keys: list) -> set:
+    """The entities that are new objects but read as the old ones did: a claim of an edited
+    topic file whose own text did not change, say (every object of a changed file is made
+    anew). All their tokens are hashes of ``repr``s of their values (of parts of the value,
+    with the hashes of the articles cited) - the same where the entity's ``repr`` is the
+    same and it cites the same article objects - but for a page's read of their positions
+    (``pos``, ``fpos``: not in the ``repr``): an entity read so is left out. Sources and the
+    overview are left out (their tokens add their articles; the export tracks sources)."""
+    out = set()
+    prev, groups, memo = cache.versions, cache.groups, cache.memo
+    for k in keys:
+        if k[0] in ("sources", "meta"):
+            continue
+        v, p = now[k], prev.get(k)
+        if p is None or p[1] != v[1] or type(p[0]) is not type(v[0]):
+            continue
+        if any(len(dep) == 3 and dep[2] in ("pos", "fpos") for dep in groups.get(k, ())):
+            continue
+        if memo.repr_hash(p[0]) == memo.repr_hash(v[0]):
+            out.add(k)
     return out
 
 

@@ -45,7 +45,8 @@ class Index:
                         ix.contradictions_by_claim[cid].append(k)
             for t in k.topics:
                 ix.contradictions_by_topic[t].append(k)
-        for owner, cit in d.all_citations():
+        cits = d.loaded_citations if d.loaded_citations is not None else d.all_citations()
+        for owner, cit in cits:
             if cit.block is not None:
                 ix.by_block[cit.source][cit.block.anchor].append((owner, cit))
         for c in d.claims.values():

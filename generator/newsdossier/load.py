@@ -350,20 +350,27 @@ def _load_articles(root: Path, seeds_dir: str, d: Dossier, problems: Problems, c
                            "one source file per article")
             continue
         used[name] = src.id
-        furniture = {}
-        for f in src.furniture:
-            furniture[normalize(f.line)] = f.kind
+        memo = src.__dict__  # (the read cache gives back the same source object while its file is unchanged)
+        furniture = memo.get("_furniture")
+        if furniture is None:
+            furniture = memo["_furniture"] = {normalize(f.line): f.kind for f in src.furniture}
         src.article = read(root, seeds_dir, name, furniture, problems, src.paragraphs)
         if src.article is None:
             continue
         if src.paragraphs == "blank-lines":
             _warn_line_paragraphs(src, seeds_dir, furniture, problems)
+        if memo.get("_furniture_found") is src.article:
+            continue  # this source's furniture lines all stand in this very article
         lines = _normalized_lines(src.article)
+        found = True
         for f in src.furniture:
             if normalize(f.line) not in lines:
                 best = _closest_line(normalize(f.line), [x for x in lines if x])
                 hint = f"the closest line is „{best}“" if best else "copy the whole line exactly"
                 problems.error(f.at("line"), "furniture line not found as a whole line in the article", hint)
+                found = False
+        if found:
+            memo["_furniture_found"] = src.article
     for name in available:
         if name not in used:
             problems.warning(Pos(f"{seeds_dir}/{name}"), "article has no source file in content/sources/ and is not published",
@@ -482,7 +489,8 @@ def _quote_problem(problems: Problems, cit_pos: Pos, article: Article, quote: st
 def _resolve_citations(d: Dossier, problems: Problems, budget: MatchBudget | None = None) -> None:
     sources = d.sources
     blocks_of: dict[str, set[int]] = {}  # source id -> ids of its article's blocks
-    for _owner, cit in d.all_citations():
+    d.loaded_citations = d.all_citations()
+    for _owner, cit in d.loaded_citations:
         if cit.block is not None:  # an object of the read cache (mkdocs serve), found before:
             ids = blocks_of.get(cit.source)  # in this very article, the same place again
             if ids is None:

@@ -305,6 +305,9 @@ class Dossier:
     figures: dict[str, Figure] = field(default_factory=dict)
     contradictions: dict[str, Contradiction] = field(default_factory=dict)
     terms: dict[str, Term] = field(default_factory=dict)
+    #: all_citations() as loading (load.load) found them once every entity was in its table:
+    #: the index takes them from there instead of walking the dossier again
+    loaded_citations: list | None = field(default=None, repr=False)
 
     def all_citations(self) -> list[tuple[Any, Citation]]:
         """(owner, citation) for every citation in the dossier, in a stable order."""

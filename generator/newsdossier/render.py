@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import multiprocessing
+import operator
 import os
 import posixpath
 import re
@@ -450,7 +451,7 @@ class Renderer:
         published (each article's latest possible day is known): an expectation, not a fact."""
         if e.date.start is None or not e.cite:
             return False
-        sources, latest = self.d.sources, None  # (the reporting sources, in no order: the home page asks for every event)
+        sources, latest = self.d.sources, None  # (the reporting sources, in no order)
         for c in e.cite:
             s = sources.get(c.source)
             if s is None:
@@ -462,8 +463,17 @@ class Renderer:
                 latest = p.upper
         return latest is not None and e.date.lower > latest
 
-    def forecast_ids(self, events) -> set[str]:
-        return {e.id for e in events if self.is_forecast(e)}
+    def latest_facts(self, events, n: int) -> list:
+        """The last ``n`` events of ``events`` (in chronological order) that are no forecast,
+        latest first. Walks back from the end and stops there: the home page asks for five, and
+        under mkdocs serve every event read is a recorded dependency of the page."""
+        out = []
+        for e in reversed(events):
+            if len(out) >= n:
+                break
+            if not self.is_forecast(e):
+                out.append(e)
+        return out
 
     @staticmethod
     def datetime_attr(e: EDTF) -> str:
@@ -907,7 +917,27 @@ def _render_parallel(jobs: list, emit, sink=None) -> list:
     return [texts.get(i) for i in range(len(jobs))]
 
 
+#: the last group_events: (its events, the language and its month names, its result)
+_last_groups: tuple | None = None
+
+
 def group_events(events):
+    """group_events_anew(events), kept from the last call while the events are the very same
+    objects in the same order (mkdocs serve: the read cache gives back the events of unchanged
+    files; a model object does not change once loaded) and the language is the same."""
+    global _last_groups
+    lang = i18n.active()
+    months = (lang.lang, tuple(lang.months))  # (and the wording of dates)
+    last = _last_groups
+    if (last is not None and last[1] == months and len(last[0]) == len(events)
+            and all(map(operator.is_, last[0], events))):
+        return last[2]
+    out = group_events_anew(events)
+    _last_groups = (list(events), months, out)
+    return out
+
+
+def group_events_anew(events):
     """[(heading, anchor, [(month name or '', [events])])] in chronological order.
 
     An event within one calendar year goes under that year (and its month, when the date is

@@ -23,6 +23,7 @@ import re
 import stat
 import unicodedata
 from pathlib import Path
+from typing import Any, Callable
 
 from .errors import Pos, Problems
 
@@ -250,15 +251,22 @@ def check_ids(d, ids: dict[str, dict[str, Pos]], problems: Problems) -> None:
                                "choose another id; 'index', the ids of fixed headings (e.g. 'themen', 'person') and "
                                "generated ones (beleg-1, jahr-2024, abschnitt-2, reihe-…, ereignis-… for claims) are "
                                "reserved")
+    # (the claims are walked only where some claim has the anchor as its id: every claim id,
+    # a duplicate's too, is in ids["claim"]; this runs on every save under mkdocs serve)
+    claim_ids = ids.get("claim", {})
     for topic in d.topics.values():
         anchor = heading_anchor(topic.title)
+        if anchor not in claim_ids:
+            continue
         for section in topic.sections:
             for claim in section.claims:
                 if claim.id == anchor:
                     problems.error(claim.at("id"), f"claim id '{claim.id}' is the anchor of its topic page's title "
                                    f"„{topic.title}“", "choose another id for the claim, or retitle the topic")
     anchors = {a.id: heading_anchor(a.name) for a in d.actors.values()}
-    for claim in d.claims.values():
+    if not any(anchor in d.claims for anchor in set(anchors.values())):
+        anchors = {}  # no claim has an actor's anchor as its id
+    for claim in d.claims.values() if anchors else ():
         for aid in claim.by:
             if anchors.get(aid) == claim.id:
                 actor = d.actors[aid]
@@ -291,15 +299,29 @@ MAX_MATCH_CHARS_TOTAL = 20_000_000
 MAX_PLACES_LISTED = 10
 
 
+# the pages showing an owner's citations (see MAX_CITATIONS_SHOWN)
+def _claim_pages(c) -> int:
+    return 1 + len(c.by)
+
+
+def _event_pages(e) -> int:
+    return 2 + len(e.topics) + len(e.actors)
+
+
+def _two_pages(item) -> int:
+    return 2
+
+
 def check_citation_budget(d, problems: Problems) -> None:
     """Refuse a passage cited twice by one statement, a statement twice in one list, a
     statement showing more than MAX_CITATIONS_PER_STATEMENT citations, and a site showing more
     than MAX_CITATIONS_SHOWN. YAML aliases repeat whole subtrees cheaply (the file stays small,
     its expansion is bounded separately); these bounds keep the pages they become small."""
-    def own_duplicates(owner) -> None:
+    def own_duplicates(owner) -> bool:
+        """Reports a passage the owner cites twice; whether it did."""
         cites = owner.cite
         if len(cites) < 2 or len({(c.source, c.quote) for c in cites}) == len(cites):
-            return  # (most statements: checked at once)
+            return False  # (most statements: checked at once)
         seen: set = set()
         repeated = []
         for c in cites:
@@ -311,6 +333,23 @@ def check_citation_budget(d, problems: Problems) -> None:
             more = f" ({len(repeated):,} repetitions in this list)" if len(repeated) > 1 else ""
             problems.error(repeated[0].at("quote"), f"this passage of source '{repeated[0].source}' is already cited "
                            f"by the same statement{more}", "remove the repetition (a YAML alias '*name' may repeat it)")
+        return bool(repeated)
+
+    unsure: list = []  # the claims, events and figures that may cite too many passages, in order
+
+    def counted(owner, weight: Callable[[Any], int], capped: bool = True) -> int:
+        """own_duplicates(owner); the citations its pages show. Kept on the object when it
+        has no problem here (the read cache of mkdocs serve gives back unchanged objects)."""
+        memo = owner.__dict__
+        n = memo.get("_citations_shown")
+        if n is None:
+            n = len(owner.cite) * weight(owner)
+            many = capped and len(owner.cite) > MAX_CITATIONS_PER_STATEMENT
+            if many:
+                unsure.append(owner)
+            if not own_duplicates(owner) and not many:
+                memo["_citations_shown"] = n
+        return n
 
     shown = 0
     statements = []
@@ -343,16 +382,13 @@ def check_citation_budget(d, problems: Problems) -> None:
             problems.error(f.at("text"), f"the same statement is listed twice (first at line {texts[f.text].line}){more}",
                            "remove the repetition (a YAML alias '*name' may repeat it)")
     for c in d.claims.values():
-        own_duplicates(c)
-        shown += len(c.cite) * (1 + len(c.by))
+        shown += counted(c, _claim_pages)
     for e in d.events.values():
-        own_duplicates(e)
-        shown += len(e.cite) * (2 + len(e.topics) + len(e.actors))
-    for group in (d.figures, d.actors, d.terms):
+        shown += counted(e, _event_pages)
+    for group, capped in ((d.figures, True), (d.actors, False), (d.terms, False)):
         for item in group.values():
-            own_duplicates(item)
-            shown += 2 * len(item.cite)
-    for owner in (*d.claims.values(), *d.events.values(), *d.figures.values()):
+            shown += counted(item, _two_pages, capped)
+    for owner in unsure:
         if len(owner.cite) > MAX_CITATIONS_PER_STATEMENT:
             problems.error(owner.at("cite"), f"{len(owner.cite):,} citations, more than {MAX_CITATIONS_PER_STATEMENT}",
                            "cite the few passages that carry the statement")
