@@ -175,7 +175,7 @@ class PageCache:
         links MkDocs checks, every plugin in QUIET_PLUGINS, the previous sitemap there."""
         self.omitted = set()
         self._quiet = not set(plugins) - QUIET_PLUGINS
-        if (in_nav is None or not self.reused or self.source is None or set(plugins) - QUIET_PLUGINS
+        if (in_nav is None or not self.reused or self.source is None or not self._quiet
                 or not all((self.source / name).is_file() for name in SITEMAP)):
             return self.omitted
         self.omitted = {uri for uri, saved in self.reused.items()

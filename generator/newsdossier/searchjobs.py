@@ -115,10 +115,19 @@ def parse_sections(html: str) -> list:
 def add_entry(index, page) -> None:
     """Material's SearchIndex.add_entry_from_context for ``page``, its sections from
     parse_sections (the same entries; incremental.PageCache indexes rebuilt pages with it)."""
+    if not _excluded(page):
+        _index_sections(index, parse_sections(page.content), page)
+
+
+def _excluded(page) -> bool:
+    """Whether the page's meta data keep it out of the search (as Material reads it)."""
     search = page.meta.get("search") or {}
-    if search.get("exclude"):
-        return
-    for section in parse_sections(page.content):
+    return bool(search.get("exclude"))
+
+
+def _index_sections(index, sections: list, page) -> None:
+    """The index entries of a page's sections, as Material's add_entry_from_context makes them."""
+    for section in sections:
         if not section.is_excluded():
             index.create_entry_for_section(section, page.toc, page.url, page)
 
@@ -215,8 +224,7 @@ class ParallelSearch:
 
     def _add_entry(self, page) -> None:
         """SearchIndex.add_entry_from_context, with the page parsed in the child."""
-        search = page.meta.get("search") or {}
-        if search.get("exclude"):
+        if _excluded(page):
             return
         uri = page.file.src_uri
         html = self.html.pop(uri, None)
@@ -230,9 +238,7 @@ class ParallelSearch:
             self.original(page)
             return
         self.used += 1
-        for section in sections:
-            if not section.is_excluded():
-                self.index.create_entry_for_section(section, page.toc, page.url, page)
+        _index_sections(self.index, sections, page)
 
     def unpark(self, page) -> None:
         """A parked page's HTML back (after Material's on_page_context, or before indexing
