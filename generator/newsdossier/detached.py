@@ -16,6 +16,7 @@ thread, large content. The pages are the same (tests/test_speed_paths.py compare
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from multiprocessing.connection import wait
@@ -27,10 +28,59 @@ from .forked import widen
 
 class Sink:
     """Where the rendering processes send their pages: ``first`` (the process that loaded the
-    content), ``second`` (its forked helper)."""
+    content), ``second`` (its forked helper). Each has ``send((index, page))``."""
 
     def __init__(self, first, second) -> None:
-        self.first, self.second = first, second
+        self.first, self.second = _Pages(first), _Pages(second)
+
+
+#: a rendering process collects its garbage after this many pages (see _Pages)
+GC_PAGES = 64
+
+
+class _Pages:
+    """The sending end of one rendering process's pipe.
+
+    A page's UTF-8 goes as raw bytes after the rest of it (pickled): pickling would copy it
+    first, and the chronology at 3,000 articles is 28 MB, rendered when the process is at its
+    largest. And every ``GC_PAGES`` pages the process collects its cyclic garbage (Jinja's
+    render contexts): the core runs with the collector paused (core._gc_paused), and over
+    3,000 articles each rendering process piled up about 60 MB of it. What lived before the
+    first page (the model, which lives as long as the process) is frozen first, so each
+    collection only looks at what the pages since the last one made."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+        self.sent = 0
+
+    def send(self, message) -> None:
+        i, page = message
+        if self.sent == 0:
+            gc.freeze()  # O(1); the core unfreezes everything when it ends (core._gc_paused)
+        self.sent += 1
+        utf8 = page.utf8
+        page.utf8 = b""
+        try:
+            self.conn.send((i, page))
+        finally:
+            page.utf8 = utf8
+        self.conn.send_bytes(utf8)
+        if self.sent % GC_PAGES == 0:
+            gc.collect(0)  # the collector is off: everything since the freeze is in generation 0
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _receive_page(conn, msg):
+    """The page whose other parts ``msg`` is (from _Pages.send), with its UTF-8."""
+    i, page = msg
+    page.utf8 = conn.recv_bytes()
+    return i, page
+
+
+#: assets sent as raw bytes after the core's result (the export: 30 MB at 3,000 articles)
+RAW_ASSET_BYTES = 1 << 20
 
 
 def run_detached(work: Callable[[Sink], tuple[Result, Any]]) -> tuple[Result, Any]:
@@ -47,7 +97,13 @@ def run_detached(work: Callable[[Sink], tuple[Result, Any]]) -> tuple[Result, An
         try:
             result, more = work(Sink(send1, send2))
             result.dossier = None  # the model stays here
-            send1.send(("done", result, more))
+            raw = [uri for uri, data in result.assets.items()
+                   if isinstance(data, bytes) and len(data) >= RAW_ASSET_BYTES]
+            assets = result.assets
+            result.assets = {uri: None if uri in raw else data for uri, data in assets.items()}
+            send1.send(("done", result, more, raw))
+            for uri in raw:  # not copied into the pickled result first
+                send1.send_bytes(assets[uri])
         except BaseException:  # reported to the parent, which raises it
             send1.send(("error", traceback.format_exc()))
         finally:
@@ -70,9 +126,13 @@ def run_detached(work: Callable[[Sink], tuple[Result, Any]]) -> tuple[Result, An
                     conn.close()
                     continue
                 if isinstance(msg[0], int):
-                    pages[msg[0]] = msg[1]
+                    i, page = _receive_page(conn, msg)
+                    pages[i] = page
                 else:
                     final = msg
+                    if msg[0] == "done":
+                        for uri in msg[3]:
+                            msg[1].assets[uri] = conn.recv_bytes()
     finally:
         for conn in waiting:
             conn.close()
@@ -81,7 +141,7 @@ def run_detached(work: Callable[[Sink], tuple[Result, Any]]) -> tuple[Result, An
         raise RuntimeError(f"the build's core in a second process ended with exit code {proc.exitcode}")
     if final[0] != "done":
         raise RuntimeError(f"the build's core in a second process failed:\n{final[1]}")
-    _, result, more = final
+    _, result, more, _ = final
     if pages:
         result.pages = {page.path: page for _, page in sorted(pages.items())}
         check_sizes(result)
