@@ -14,10 +14,11 @@ the page the block's templates read (as far as Material 9.8.1's templates go):
   only for a page that is not in the navigation and while no navigation item is active; the
   key is what the relative form (the ``url`` filter) of every link the navigation can print
   depends on (the page's number of folders and the longest leading run of them that is also
-  one of a link: ``_seen_from``), the
-  page's ``hide`` meta data and the part of its table of contents toc.html shows (every
-  attribute of every entry; a first entry of level 1 stands for the title and only its
-  children are shown);
+  one of a link: ``_seen_from``), the page's ``hide`` meta data and the part of its table of
+  contents toc.html shows (every attribute of every entry; a first entry of level 1 stands
+  for the title and only its children are shown). The block holds both sidebars, so pages
+  whose tables of contents differ render it each (the generator's source and actor pages
+  share a few);
 * ``header`` (``partials/header.html`` and what it includes): what the relative links to the
   home page and the logo depend on; the page title is put in where it was printed;
 * ``config``: the page's ``base_url`` and the relative form of ``assets/`` (pages under
@@ -29,7 +30,8 @@ plugin makes a new one in ``on_env``; 'mkdocs serve' makes a new environment per
 nothing is carried over from one rebuild to the next.
 
 When in doubt, the block is rendered as usual:
-* another Material version than ``CHECKED``, or MkDocs' ``url`` filter replaced: no memo;
+* another Material version than ``CHECKED``, another MkDocs than 1.6, or MkDocs' ``url``
+  filter replaced: no memo;
 * a block whose templates (``TEMPLATES``) are not Material's own files - say the dossier's
   ``site_theme/`` overrides ``partials/header.html`` or ``base.html`` - is not kept (a
   ``site_theme/main.html`` replaces the generator's ``main.html`` and with it every memo);
@@ -45,6 +47,7 @@ import logging
 import re
 from pathlib import Path
 
+import mkdocs
 from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
@@ -190,7 +193,7 @@ def _enabled(env, config) -> frozenset[str]:
         log.debug("blockmemo: Material %s not checked; Material's blocks rendered on every page",
                   getattr(material, "__version__", "?"))
         return frozenset()
-    if env.filters.get("url") is not url_filter or _norm_parts is None:
+    if env.filters.get("url") is not url_filter or _norm_parts is None or not mkdocs.__version__.startswith("1.6."):
         return frozenset()
     own = Path(material.__file__).parent / "templates"
     resolved: dict[str, bool] = {}
