@@ -98,6 +98,19 @@ def test_exports_validate_against_the_generated_export_schema(tmp_path, which):
     assert data["claims"] and data["sources"] and all(c["citations"] for c in data["claims"])
 
 
+@pytest.mark.parametrize("batch", [1, 2, 5, 256])
+def test_the_export_made_a_batch_at_a_time_is_the_dump_of_the_whole(tmp_path, batch, monkeypatch):
+    """export_json dumps each collection a few objects at a time (peak memory): the same
+    bytes as one json dump of export(), whatever the batch size."""
+    write_corpus(tmp_path / "p", 12)
+    result = core.check(tmp_path / "p")
+    ix = Index(result.dossier)
+    monkeypatch.setattr(export, "BATCH", batch)
+    whole = (export.dumps(export.export(result.dossier, ix)) + "\n").encode("utf-8")
+    assert export.export_json(result.dossier, ix) == whole
+    assert len(json.loads(whole)["claims"]) > 5  # more than one batch of the small sizes
+
+
 def test_the_export_schema_ids_are_the_model_slugs_and_it_rejects_drift():
     v = _validator()
     ids = SCHEMA["properties"]["claims"]["items"]["properties"]["id"]

@@ -561,6 +561,45 @@ def test_a_detached_core_that_fails_or_dies_is_an_error(monkeypatch):
     assert result.pages == {} and "b.md" in result.errors[0].message
 
 
+def test_a_detached_core_sends_large_assets_raw_and_collects_its_garbage(monkeypatch):
+    """Large assets come back after the result as raw bytes, in their place; a rendering
+    process collects the cyclic garbage of its pages every GC_PAGES pages, though the core
+    pauses the collector (core._gc_paused)."""
+    import weakref
+
+    from newsdossier import detached
+    from newsdossier.detached import run_detached
+    from newsdossier.page import Page
+
+    monkeypatch.setattr(detached, "GC_PAGES", 2)
+    big = bytes(range(256)) * (detached.RAW_ASSET_BYTES // 256 + 1)
+
+    def work(sink):
+        gc.disable()
+        try:
+            class Node:
+                pass
+
+            alive = []
+            for i in range(4):
+                sink.first.send((i, Page(f"p{i}.md", "P", {}, [], "ü" * (i + 1))))
+                if i < 3:  # made after the first page (what lived before it is kept, frozen)
+                    node = Node()
+                    node.me = node  # a cycle: only the collector frees it
+                    alive.append(weakref.ref(node))
+                    del node
+            assets = {"a.json": b"small", "b.json": big, "c.csv": "text"}
+            return core.Result(dossier="model", problems=[], assets=assets), [r() is None for r in alive]
+        finally:
+            gc.enable()
+
+    result, freed = run_detached(work)
+    assert list(result.assets) == ["a.json", "b.json", "c.csv"]
+    assert result.assets == {"a.json": b"small", "b.json": big, "c.csv": "text"}
+    assert [p.body_html for p in result.pages.values()] == ["ü", "üü", "üüü", "üüüü"]
+    assert freed == [True, True, True]
+
+
 def _material_sections(html: str) -> list:
     """What Material's Parser makes of a page through html.parser, comparable."""
     from material.plugins.search.plugin import Parser
