@@ -28,7 +28,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils import is_markdown_file
 
-from . import history, i18n, servehacks, watching
+from . import blockmemo, history, i18n, servehacks, watching
 from .core import Result, build
 from .deps import RenderCache
 from .detached import run_detached
@@ -331,6 +331,7 @@ class DossierPlugin(BasePlugin[DossierConfig]):
     def on_env(self, env, *, config, files):
         if self.template_code is not None:  # mkdocs serve: the theme's templates compiled once
             env.bytecode_cache = self.template_code  # (servehacks set it already, unless it stood back)
+        blockmemo.install(env, config)  # Material's blocks once per what they read (theme/main.html)
         self.speed.pages_converted(config, files, len(self.generated))  # every page's HTML is final
         return env
 
