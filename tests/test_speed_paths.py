@@ -718,3 +718,50 @@ def test_template_calls_keep_jinjas_pass_arguments(tmp_path):
         envf=jinja2.pass_environment(lambda e: type(e).__name__),
         evalf=jinja2.pass_eval_context(lambda e: str(e.autoescape)))
     assert out == "Mc|Environment|True|&lt;x&gt;|True|M"
+
+
+def test_the_reading_child_loads_the_articles_when_content_is_read_in_two_processes(monkeypatch, corpus_root):
+    """With two processes the child that reads the source files loads their articles too;
+    this process loads none (the dossier and problems are those of one process, see above)."""
+    import os
+
+    from newsdossier import load as load_mod
+
+    here, calls = os.getpid(), []
+    real = load_mod._load_articles
+
+    def spy(*args, **kwargs):
+        if os.getpid() == here:
+            calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_mod, "_load_articles", spy)
+    d, _ = load_mod.load(corpus_root, parallel=True)
+    assert calls == [] and d.sources and all(s.article is not None for s in d.sources.values())
+    load_mod.load(corpus_root, parallel=False)
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("# Methode\n{% if %}\n", "method.html.j2:2:1: error: template error: Expected an expression"),
+    ("# Methode\n\n{{ no_such }}\n", "method.html.j2:3:1: error: template error: 'no_such' is undefined"),
+], ids=["syntax", "undefined"])
+def test_templates_compiled_while_content_is_read_a_broken_one_is_still_reported(tmp_path, monkeypatch, corpus_root,
+                                                                                  text, expected):
+    """core.build compiles the page templates while a forked child reads the content; a
+    template that does not compile is reported when its page is rendered, as before."""
+    from newsdossier import load as load_mod, render
+
+    monkeypatch.setattr(load_mod, "can_fork", lambda: True)
+    compiled = []
+    monkeypatch.setattr(core, "compile_templates", lambda o: compiled.append(o) or render.compile_templates(o))
+    over = tmp_path / "dossier"
+    over.mkdir()
+    (over / "method.html.j2").write_text(text, encoding="utf-8")
+    opts = render.Options(template_dirs=[over], thresholds=Thresholds(parallel_min_bytes=1000))
+    result = core.build(corpus_root, options=opts)
+    assert compiled == [opts]
+    [error] = [p.format() for p in result.errors]
+    assert f"{over}/{expected}" in error and not result.pages
+    good = core.build(corpus_root, options=render.Options(thresholds=Thresholds(parallel_min_bytes=1000)))
+    assert len(compiled) == 2 and good.ok and good.pages

@@ -19,7 +19,7 @@ from .index import Index
 from .load import load
 from .model import Dossier
 from .page import Page
-from .render import EXPORT_PATH, Options, csv_tasks, nav, render_with
+from .render import EXPORT_PATH, Options, compile_templates, csv_tasks, nav, render_with
 from .safety import check_page_sizes
 from .speed import Thresholds
 from .rules import apply as apply_rules
@@ -79,8 +79,8 @@ def check(root: Path, content_dir: str = "content", seeds_dir: str = "seeds") ->
 
 
 def _check(root: Path, content_dir: str, seeds_dir: str, min_bytes: int = Thresholds.parallel_min_bytes,
-           cache=None) -> Result:
-    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes, cache=cache)
+           cache=None, meanwhile=None) -> Result:
+    d, problems = load(Path(root), content_dir, seeds_dir, min_bytes=min_bytes, cache=cache, meanwhile=meanwhile)
     if not problems.errors:  # rules read resolved quotes: an unresolved one would count as uncited
         apply_rules(d, problems)
     return Result(d, problems.all())
@@ -101,8 +101,10 @@ def build(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     # object loading made (they are all still in its youngest generation)
     options = options or Options()
     with _gc_paused():
+        # while a forked child reads content, this process compiles the page templates (load)
         result = checked if checked is not None else _check(root, content_dir, seeds_dir,
-                                                            options.thresholds.parallel_min_bytes, cache)
+                                                            options.thresholds.parallel_min_bytes, cache,
+                                                            lambda: compile_templates(options))
         if not result.ok or result.dossier.meta is None:
             return result
         d = result.dossier

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import schema
 from .article import (Article, closest_passage, find_all, line_paragraphs_suspected, load_article, locate, normalize,
@@ -146,44 +148,110 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
     return res
 
 
-#: The forked child's share of the bytes when content is read in two processes (see
+#: The forked child's share of the work when content is read in two processes (see
 #: _read_files). The child also pickles its results (about 40 % of the time reading them
 #: took) and this process unpickles them (about 15 %): balanced at about 42 %.
 CHILD_SHARE = 0.42
 
+#: What ``meanwhile`` (see _read_files) costs this process, in bytes of content YAML read:
+#: compiling the page templates.
+MEANWHILE_COST = 800_000
+
+#: Loading an article (decoding, splitting it into blocks, sending them back pickled) costs
+#: about this much per byte of the seed file, in bytes of content YAML read.
+ARTICLE_COST = 0.45
+
 
 def _read_files(tasks: list[tuple[str, Path, str, str]], parallel: bool | None = None,
-                min_bytes: int = Thresholds.parallel_min_bytes, cache=None) -> list[_FileResult]:
+                min_bytes: int = Thresholds.parallel_min_bytes, cache=None,
+                articles: tuple[Path, str] | None = None,
+                meanwhile: Callable[[], object] | None = None) -> tuple[list[_FileResult], Problems | None]:
     """_read_file for every task, in task order. From ``min_bytes`` on (and with a second
     CPU), a forked child reads part of the files while this process reads the rest: the YAML
     parse and conversion are most of the loading time, and the child's results (model objects
     and problems) come back pickled in a fraction of the time they took to make. The child's
-    files are spread over every kind of content (a share of the bytes of each stretch of the
+    files are spread over every kind of content (a share of the work of each stretch of the
     task list), since the cost per byte differs between kinds. ``cache``
-    (incremental.ReadCache, mkdocs serve): files unchanged since the last load are not read."""
+    (incremental.ReadCache, mkdocs serve): files unchanged since the last load are not read.
+
+    ``articles`` (root, seeds folder): with two processes, the child reads every source file
+    and then loads their articles as well (_load_articles, which needs nothing but the
+    sources), instead of this process after reading; its problems are returned second
+    (None: the articles were not loaded, the caller loads them). ``meanwhile``: work for this
+    process while the child reads (MEANWHILE_COST), only then (with one process it is not
+    run: it only prepares later work, compiling the page templates before the rendering
+    processes are forked, so that they do not both compile them)."""
     if cache is not None:
-        return cache.read_files(tasks, _read_file)
+        return cache.read_files(tasks, _read_file), None
     sizes = [_size(t[1]) for t in tasks]
     if parallel is None:
         parallel = sum(sizes) >= min_bytes and can_fork()
     if not parallel or len(tasks) < 2:
-        return [_read_file(*t) for t in tasks]
-    theirs_idx, mine_idx, seen, given = [], [], 0, 0
+        return [_read_file(*t) for t in tasks], None
+    if articles is not None:  # every source file to the child, with the cost of its article
+        n = sum(1 for t in tasks if t[0] == "source")
+        each = _seeds_bytes(articles[0] / articles[1]) * ARTICLE_COST / n if n else 0
+        sizes = [size + each if t[0] == "source" else size for t, size in zip(tasks, sizes)]
+    theirs_idx, mine_idx, given = [], [], 0.0
+    seen = MEANWHILE_COST if meanwhile is not None else 0.0
     for i, size in enumerate(sizes):
         seen += size
-        if given + size <= seen * CHILD_SHARE:
+        if (articles is not None and tasks[i][0] == "source") or given + size <= seen * CHILD_SHARE:
             theirs_idx.append(i)
             given += size
         else:
             mine_idx.append(i)
-    mine, theirs = run_beside(lambda: [_read_file(*tasks[i]) for i in theirs_idx],
-                              lambda: [_read_file(*tasks[i]) for i in mine_idx], "reading the content")
+
+    def child() -> tuple[list[_FileResult], Problems | None]:
+        results = [_read_file(*tasks[i]) for i in theirs_idx]
+        if articles is None:
+            return results, None
+        return results, _articles_of(results, [tasks[i][0] for i in theirs_idx], *articles)
+
+    def own() -> list[_FileResult]:
+        if meanwhile is not None:
+            meanwhile()
+        return [_read_file(*tasks[i]) for i in mine_idx]
+
+    mine, (theirs, problems) = run_beside(child, own, "reading the content")
     out: list = [None] * len(tasks)
     for i, res in zip(mine_idx, mine):
         out[i] = res
     for i, res in zip(theirs_idx, theirs):
         out[i] = res
-    return out
+    return out, problems
+
+
+def _articles_of(results: list[_FileResult], kinds: list[str], root: Path, seeds_dir: str) -> Problems:
+    """_load_articles for the sources among ``results`` (every source file, in file order: the
+    sources load() keeps, see _articles_loaded); its problems."""
+    d = Dossier()
+    for kind, res in zip(kinds, results):
+        if kind == "source":
+            for action in res.actions:
+                if action[0] == "object":
+                    d.sources[action[3]] = action[2]
+    problems = Problems()
+    _load_articles(root, seeds_dir, d, problems)
+    for src in d.sources.values():  # a memo for 'mkdocs serve' (see _normalized_lines): not sent
+        if src.article is not None:
+            src.article.__dict__.pop("_normalized_lines", None)
+    return problems
+
+
+def _seeds_bytes(folder: Path) -> int:
+    """The bytes of the files in the seeds folder (0 where it cannot be read)."""
+    total = 0
+    try:
+        with os.scandir(folder) as entries:
+            for e in entries:
+                try:
+                    total += e.stat().st_size if e.is_file() else 0
+                except OSError:
+                    pass
+    except OSError:
+        pass
+    return total
 
 
 def _size(path: Path) -> int:
@@ -195,11 +263,12 @@ def _size(path: Path) -> int:
 
 def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
          parallel: bool | None = None, min_bytes: int = Thresholds.parallel_min_bytes,
-         cache=None) -> tuple[Dossier, Problems]:
+         cache=None, meanwhile: Callable[[], object] | None = None) -> tuple[Dossier, Problems]:
     """Read and check everything. Returns the dossier (possibly partial) and all problems.
     ``parallel``: None decides by size (``min_bytes``, see speed.Thresholds); True/False force it.
     ``cache``: incremental.ReadCache of the previous loads (mkdocs serve): the objects of the
-    files unchanged since are taken from there; the checks across files all run again."""
+    files unchanged since are taken from there; the checks across files all run again.
+    ``meanwhile``: work this process does while a forked child reads (see _read_files)."""
     root = Path(root)
     problems = Problems()
     ctx = Ctx(problems)
@@ -232,7 +301,8 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
                            "create it with at least 'title:' and 'lead:'")
         tasks += [(kind, path, f"{content_dir}/{path.relative_to(content).as_posix()}", content_dir) for path in files]
     loose: list[Citation] = []
-    for (kind, _path, rel, _), res in zip(tasks, _read_files(tasks, parallel, min_bytes, cache)):
+    results, article_problems = _read_files(tasks, parallel, min_bytes, cache, (root, seeds_dir), meanwhile)
+    for (kind, _path, rel, _), res in zip(tasks, results):
         problems.extend(res.problems)
         loose += res.loose
         ctx.refs.extend(res.refs)
@@ -303,7 +373,10 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
         problems.warning(Pos(broken[kind]), f"{count} reference{'s' if count > 1 else ''} to {kind} ids not checked: "
                          "this file could not be read and may define them", "fix the error in this file first")
 
-    _load_articles(root, seeds_dir, d, problems, cache)
+    if article_problems is not None and _articles_loaded(tasks, results, d):
+        problems.extend(article_problems)
+    else:
+        _load_articles(root, seeds_dir, d, problems, cache)
     budget = MatchBudget()
     _resolve_citations(d, problems, budget)
     for cit in loose:
@@ -314,6 +387,16 @@ def load(root: Path, content_dir: str = "content", seeds_dir: str = "seeds",
     check_ids(d, ids, problems)
     check_citation_budget(d, problems)
     return d, problems
+
+
+def _articles_loaded(tasks: list, results: list[_FileResult], d: Dossier) -> bool:
+    """Whether the articles the reading child loaded (_articles_of: for every source object
+    read, in file order) are those of exactly the sources the dossier kept (always, as a
+    source's id is its file name; checked all the same, else they are loaded again here)."""
+    read = [action[2] for (kind, *_), res in zip(tasks, results) if kind == "source"
+            for action in res.actions if action[0] == "object"]
+    kept = list(d.sources.values())
+    return len(read) == len(kept) and all(map(operator.is_, read, kept))
 
 
 def _home_of(kind: str) -> str:

@@ -255,6 +255,26 @@ def _environment(template_dirs: list[Path]) -> jinja2.Environment:
     return env
 
 
+#: built-in templates no build renders (the preview's problem page)
+_NOT_BUILT = {"problems.html.j2"}
+
+
+def compile_templates(options: Options) -> None:
+    """Compile the templates a build renders now (a theme's override of one instead), into the
+    environment the Renderer takes them from: Jinja compiles each on first use, and the two
+    processes that render a large build (see render_with), forked after this, would both
+    compile them (load runs this while its child reads the content). Compiling prepares and
+    decides nothing: a template that fails here fails again when its page is rendered, and
+    is reported there (core.template_problem)."""
+    env = _environment(options.template_dirs)
+    for name in sorted(os.listdir(TEMPLATES)):
+        if name.endswith(".j2") and name not in _NOT_BUILT:
+            try:
+                env.get_template(name)
+            except Exception:  # noqa: BLE001 - see above: reported where it is rendered
+                pass
+
+
 class Renderer:
     def __init__(self, d: Dossier, ix: Index, options: Options):
         self.d, self.ix, self.o = d, ix, options
