@@ -245,8 +245,8 @@ class Tokens:
             src = dict.get(self.d.sources, v.source)
             return ("cit", v.source, v.quote, v.start, v.end, v.block.anchor if v.block is not None else None,
                     self.memo.article_hash(src.article) if src is not None else None)
-        if isinstance(v, dict):
-            return tuple((k, self.value(x)) for k, x in v.items())
+        if isinstance(v, dict):  # (a page's job: mostly entities, as the first case above)
+            return tuple([(k, (KINDS[type(x)], x.id) if type(x) in KINDS else self.value(x)) for k, x in v.items()])
         if isinstance(v, (list, tuple)):
             kind = KINDS.get(type(v[0])) if v else None
             if kind is not None and len(set(map(type, v))) == 1:  # (a page's list of entities)
