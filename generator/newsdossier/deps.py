@@ -50,6 +50,7 @@ fresh build gives (tests/test_incremental.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import operator
 import os
 from contextlib import contextmanager
@@ -244,12 +245,12 @@ class Tokens:
             src = dict.get(self.d.sources, v.source)
             return ("cit", v.source, v.quote, v.start, v.end, v.block.anchor if v.block is not None else None,
                     self.memo.article_hash(src.article) if src is not None else None)
-        if isinstance(v, dict):
-            return tuple((k, self.value(x)) for k, x in v.items())
+        if isinstance(v, dict):  # (a page's job: mostly entities, as the first case above)
+            return tuple([(k, (KINDS[type(x)], x.id) if type(x) in KINDS else self.value(x)) for k, x in v.items()])
         if isinstance(v, (list, tuple)):
             kind = KINDS.get(type(v[0])) if v else None
-            if kind is not None and all(type(x) is type(v[0]) for x in v):  # (a page's list of entities)
-                return tuple([(kind, _get(x, "id")) for x in v])
+            if kind is not None and len(set(map(type, v))) == 1:  # (a page's list of entities)
+                return tuple(zip(itertools.repeat(kind), map(_get, v, itertools.repeat("id"))))
             return tuple([self.value(x) for x in v])
         return repr(v)
 
@@ -375,13 +376,17 @@ class RenderCache:
         #: the keys of ``groups`` that were no entity's (table, id) when they were added: their
         #: dependencies are checked on every render, the others' only where the entity changed
         self.loose: set[tuple] = set()
+        #: ``loose`` split: the keys of index tables by the key (checked only when a changed
+        #: entity names it), and the others (checked every time)
+        self.loose_keyed: dict[object, list[tuple]] = {}
+        self.loose_rest: set[tuple] = set()
         #: the last render: pages rendered, pages reused
         self.last_rendered = 0
         self.last_reused = 0
 
     def forget(self) -> None:
         self.key, self.texts, self.deps, self.tokens, self.versions, self.groups = None, {}, {}, {}, {}, {}
-        self.loose = set()
+        self.loose, self.loose_keyed, self.loose_rest = set(), {}, set()
         self.exported, self.changed_sources, self.pages_of = {}, None, {}
 
     #: collection key -> (its objects, their exported texts, the source ids they cite, the
@@ -450,18 +455,17 @@ class Session:
         # an entity that is the same object as last time, citing the same article objects,
         # reads the same (the read cache gives back the objects of unchanged files): none of
         # its dependencies needs a token computed
-        self.versions = versions(d, cache.memo)
         self.full = self.key is None or self.key != cache.key
         prev = cache.versions
-        get = prev.get
-        same = {k for k, v in self.versions.items() if (p := get(k)) is not None and p[0] is v[0] and p[1] == v[1]}
-        # the entities that are not the same: changed or added, and removed
-        other = [] if self.full else [k for k in self.versions if k not in same]
+        # the entities that are not the same: changed or added (``versions``), and removed
+        self.versions, other = versions(d, cache.memo, prev)
+        if self.full:
+            other = []
         if other:
             alike = _reads_the_same(cache, self.versions, other)
-            same |= alike
             other = [k for k in other if k not in alike]
-        other += [] if self.full else [k for k in prev if k not in self.versions]
+        if not self.full and len(prev) != len(self.versions) - self._added(prev, other):
+            other += [k for k in prev if k not in self.versions]
         cache._exported_now = {}
         cache.changed_sources = None if self.full else frozenset(k[1] for k in other if k[0] == "sources")
         # the index's tables are keyed by ids: an entry can change only where an entity that
@@ -485,13 +489,22 @@ class Session:
         else:
             assert named is not None
             # the dependencies of the entities that are not the same, and those of no entity
-            groups = cache.groups
-            maybe = [dep for k in {*other, *cache.loose} if (deps := groups.get(k)) for dep in deps]
-            changed = {dep for dep in maybe
-                       if not (dep[0].startswith("ix.") and dep[1] != ALL and dep[1] not in named)
-                       and self.tokens(dep) != cache.tokens[dep]}
+            # (an index's key no changed entity names is left out: loose_keyed by its key)
+            groups, keyed = cache.groups, cache.loose_keyed
+            if len(named) < len(keyed):
+                named_keys = [k for name in named for k in keyed.get(name, ())]
+            else:
+                named_keys = [k for name, ks in keyed.items() if name in named for k in ks]
+            maybe = [dep for k in {*other, *cache.loose_rest, *named_keys} if (deps := groups.get(k)) for dep in deps]
+            changed = {dep for dep in maybe if self.tokens(dep) != cache.tokens[dep]}
             self.todo = {p for p in paths if p not in cache.texts or p not in cache.deps
                          or not cache.deps[p].isdisjoint(changed)}
+
+    @staticmethod
+    def _added(prev: dict, other: list) -> int:
+        """How many of ``other`` (the entities not the same) were not there last time: when
+        the others of now are exactly the keys of last time, none was removed."""
+        return sum(1 for k in other if k not in prev)
 
     def reused(self, path: str) -> str:
         return self.cache.texts[path]
@@ -570,6 +583,7 @@ class Session:
         # the tokens of the dependencies of entities that stayed the same are still right;
         # the others were computed by __init__, or are computed now (new dependencies)
         tokens, groups, loose = ({}, {}, set()) if self.full else (cache.tokens, cache.groups, cache.loose)
+        keyed, rest = ({}, set()) if self.full else (cache.loose_keyed, cache.loose_rest)
         new = [dep for dep in self.tokens.done if dep not in tokens]
         tokens.update(self.tokens.done)
         for p in (texts if self.full else self.deps):
@@ -582,10 +596,14 @@ class Session:
         for dep in new:
             key = dep[:2]
             groups.setdefault(key, set()).add(dep)
-            if key not in versions:  # (a table's key where there is no entity, an index's key, ...)
+            if key not in versions and key not in loose:  # (a table's key where there is no entity, an index's key, ...)
                 loose.add(key)
+                if key[0].startswith("ix.") and key[1] != ALL:
+                    keyed.setdefault(key[1], []).append(key)
+                else:
+                    rest.add(key)
         cache.key, cache.texts, cache.deps, cache.tokens, cache.groups = self.key, dict(texts), deps, tokens, groups
-        cache.loose = loose
+        cache.loose, cache.loose_keyed, cache.loose_rest = loose, keyed, rest
         cache.versions, cache.pages_of = self.versions, self.pages_of
         if cache._exported_now:
             cache.exported = cache._exported_now
@@ -595,28 +613,59 @@ class Session:
         cache.memo.prune()
 
 
-def versions(d, memo: Memo) -> dict:
+def versions(d, memo: Memo, prev: dict) -> tuple[dict, list]:
     """(table, id) -> (the entity, the article objects its citations are found in); a
-    source: its own article."""
+    source: its own article. And the keys whose version is not the one in ``prev`` (the
+    last render's): a new object, or one citing other article objects (changed or added).
+    An entity that is the same object as in ``prev`` cites the same source ids (memo.cited
+    is kept per object); only when one of those sources' article objects changed is its
+    tuple made again. (This runs for every entity on every save.)"""
     out = {}
+    other = []
     sources = d.sources
-    article = {key: src.article for key, src in sources.items()}.get
+    articles = {key: src.article for key, src in sources.items()}
+    article = articles.get
+    get = prev.get
+    # the source ids whose article object is not last time's (added or removed too)
+    moved = set()
+    for key, art in articles.items():
+        p = get(("sources", key))
+        if p is None or p[1][0] is not art:
+            moved.add(key)
+    # and the removed ones (``prev`` holds the overview and the sources first, as made here)
+    for k in itertools.takewhile(lambda k: k[0] in ("meta", "sources"), prev):
+        if k[0] == "sources" and k[1] not in articles:
+            moved.add(k[1])
     cited = memo.cited
+
+    def put(k, v) -> None:
+        out[k] = v
+        p = get(k)
+        if p is None or p[0] is not v[0] or p[1] != v[1]:
+            other.append(k)
+
     if d.meta is not None:
-        out[("meta", "")] = (d.meta, tuple(map(article, cited(d.meta))))
+        put(("meta", ""), (d.meta, tuple(map(article, cited(d.meta)))))
     for key, obj in sources.items():
-        out[("sources", key)] = (obj, (obj.article,))
+        put(("sources", key), (obj, (obj.article,)))
     known, used = memo.cites.get, memo._used[2]
     for table in TABLES[1:]:
         for key, obj in getattr(d, table).items():
-            hit = known(id(obj))  # (memo.cited, inlined: this runs for every entity on every save)
+            hit = known(id(obj))  # (memo.cited, inlined)
             if hit is not None and hit[0] is obj:
                 used[id(obj)] = hit
                 ids = hit[1]
             else:
                 ids = cited(obj)
-            out[(table, key)] = (obj, tuple(map(article, ids)) if ids else ())
-    return out
+            k = (table, key)
+            p = get(k)
+            if p is not None and p[0] is obj and (not moved or moved.isdisjoint(ids)):
+                out[k] = p  # the same object citing the same article objects
+                continue
+            v = out[k] = (obj, tuple(map(article, ids)) if ids else ())
+            if p is None or p[0] is not obj or p[1] != v[1]:
+                other.append(k)
+    return out, other
 
 
 def _reads_the_same(cache: RenderCache, now: dict, keys: list) -> set:
