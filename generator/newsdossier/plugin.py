@@ -9,6 +9,8 @@
 * Speed for large dossiers (gc.freeze, search parsing in a second process) is one object per
   build (speed.BuildSpeed), ended in on_post_build, on_build_error and on_shutdown; a large
   'mkdocs build' runs the core in a forked child that sends the pages back (detached.py).
+  Material's navigation, header and config blocks are rendered once per what they read of a
+  page (blockmemo.py, a HACK checked against Material 9.8.1, installed per build in on_env).
 * The pages are data (page.Page: title, meta, table of contents, body HTML): MkDocs gets them
   without Markdown - an empty file (on_files), the meta data (on_page_markdown), the body and
   table of contents (on_page_content, or on_page_context for pages kept out of search).
