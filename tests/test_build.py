@@ -8,7 +8,7 @@ import re
 import pytest
 from mkdocs.exceptions import Abort
 
-from conftest import ROOT, build_project, make_project
+from conftest import build_project, make_project
 from htmlcheck import broken_links, html_pages, parse
 
 

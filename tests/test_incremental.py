@@ -10,7 +10,6 @@ builds each copy of the inputs afresh and compares the two sites file by file.
 
 from __future__ import annotations
 
-import filecmp
 import os
 import shutil
 from pathlib import Path

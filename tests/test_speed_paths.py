@@ -191,8 +191,6 @@ def test_large_dossiers_keep_topics_out_of_the_navigation():
 
 
 def test_large_dossiers_leave_repeated_leaf_pages_out_of_search():
-    from types import SimpleNamespace
-
     from newsdossier.speed import Thresholds, search_excluded
 
     pages = {"index.md": "", "chronologie.md": "", "quellen/index.md": "", "quellen/a.md": "", "akteure/index.md": "",
