@@ -239,12 +239,7 @@ def _nav_facts(nav, config):
         if type(item) is Section:
             todo.extend(item.children or [])
     pages = [i for i in items if type(i) is Page]
-    targets = [str(i.url) for i in items if type(i) is not Section]
-    home = getattr(nav, "homepage", None)
-    for extra in (config.extra.get("homepage"), getattr(home, "url", None), "", config.theme.get("logo")):
-        if extra is not None:
-            targets.append(str(extra))
-    return items, pages, _prefixes(targets)
+    return items, pages, _prefixes([str(i.url) for i in items if type(i) is not Section] + _home_links(nav, config))
 
 
 def _prefixes(targets) -> frozenset[tuple]:
@@ -290,9 +285,14 @@ def _header_links(nav, config) -> frozenset[tuple] | None:
     features = config.theme.get("features") or []
     if "navigation.tabs.sticky" in features or config.extra.get("alternate"):
         return None  # tabs.html shows the active page; alternate.html: links per language
-    # the links to the home page (config.extra.homepage or nav.homepage.url) and the logo
+    return _prefixes(_home_links(nav, config))
+
+
+def _home_links(nav, config) -> list[str]:
+    """The links base.html's partials print to the home page (config.extra.homepage or
+    nav.homepage.url, and the site root) and to the logo."""
     home = getattr(getattr(nav, "homepage", None), "url", None)
-    return _prefixes([str(t) for t in (config.extra.get("homepage"), home, "", config.theme.get("logo")) if t is not None])
+    return [str(t) for t in (config.extra.get("homepage"), home, "", config.theme.get("logo")) if t is not None]
 
 
 def _toc_key(toc) -> tuple:

@@ -343,7 +343,7 @@ class Renderer:
 
     def asset_href(self, here: str, path: str) -> str:
         """Relative link from a page to a file of the site (e.g. the data export)."""
-        return relative(page_url(here, self.o.use_directory_urls), path)
+        return relative(self._place(here)[0], path)
 
     def cite_href(self, here: str, c: Citation) -> str:
         key = (here, c.source, c.quote)
