@@ -226,11 +226,8 @@ def _articles_of(results: list[_FileResult], kinds: list[str], root: Path, seeds
     """_load_articles for the sources among ``results`` (every source file, in file order: the
     sources load() keeps, see _articles_loaded); its problems."""
     d = Dossier()
-    for kind, res in zip(kinds, results):
-        if kind == "source":
-            for action in res.actions:
-                if action[0] == "object":
-                    d.sources[action[3]] = action[2]
+    for action in _source_objects(kinds, results):
+        d.sources[action[3]] = action[2]
     problems = Problems()
     _load_articles(root, seeds_dir, d, problems)
     for src in d.sources.values():  # a memo for 'mkdocs serve' (see _normalized_lines): not sent
@@ -393,10 +390,16 @@ def _articles_loaded(tasks: list, results: list[_FileResult], d: Dossier) -> boo
     """Whether the articles the reading child loaded (_articles_of: for every source object
     read, in file order) are those of exactly the sources the dossier kept (always, as a
     source's id is its file name; checked all the same, else they are loaded again here)."""
-    read = [action[2] for (kind, *_), res in zip(tasks, results) if kind == "source"
-            for action in res.actions if action[0] == "object"]
+    read = [action[2] for action in _source_objects([t[0] for t in tasks], results)]
     kept = list(d.sources.values())
     return len(read) == len(kept) and all(map(operator.is_, read, kept))
+
+
+def _source_objects(kinds: list[str], results: list[_FileResult]):
+    """The ("object", ...) actions of the source files among ``results``, in file order."""
+    for kind, res in zip(kinds, results):
+        if kind == "source":
+            yield from (action for action in res.actions if action[0] == "object")
 
 
 def _home_of(kind: str) -> str:
