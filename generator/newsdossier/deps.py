@@ -34,8 +34,8 @@ unchanged files, so an entity that is the same object as last time, citing the s
 objects, has all its tokens unchanged, and none is computed (``versions``); so has a new
 object whose ``repr`` is the old one's, citing the same articles (the claims of an edited
 topic, ``_reads_the_same``); an index entry is checked only when a changed entity names its
-key; what no entity holds (``RenderCache.loose``: index keys, whole tables...) is checked
-every time. Hashes are kept per object, holding the objects so that no id is reused.
+key; what no entity holds is checked where a changed entity names its index key
+(``RenderCache.loose_keyed``) or else every time (``loose_rest``: whole tables, ...). Hashes are kept per object, holding the objects so that no id is reused.
 
 Everything every page shares - the options, the templates, the language, the dossier's date,
 the history by its identity (HEAD and folder) - is one global key; when it changes (a commit),
@@ -373,11 +373,11 @@ class RenderCache:
         self.pages_of: dict[str, frozenset] = {}
         #: the keys of ``tokens`` by their first two parts: (table, id) of an entity
         self.groups: dict[tuple, set] = {}
-        #: the keys of ``groups`` that were no entity's (table, id) when they were added: their
-        #: dependencies are checked on every render, the others' only where the entity changed
+        #: the keys of ``groups`` that were no entity's (table, id) when they were added (their
+        #: dependencies are not checked by entity): filed once into one of the two below
         self.loose: set[tuple] = set()
         #: ``loose`` split: the keys of index tables by the key (checked only when a changed
-        #: entity names it), and the others (checked every time)
+        #: entity names it), and the others (checked on every render)
         self.loose_keyed: dict[object, list[tuple]] = {}
         self.loose_rest: set[tuple] = set()
         #: the last render: pages rendered, pages reused
