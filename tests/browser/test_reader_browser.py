@@ -56,6 +56,9 @@ def test_german_search_finds(browser, base_url, browser_project, kind):
     results = page.locator(".md-search-result__item")
     results.first.wait_for(timeout=10000)
     assert results.count() >= 1
+    # the results of the first letters typed may show first (Material searches on every
+    # keyup): wait for those of the whole word, then the word must be among them
+    expect(page.locator(".md-search-result")).to_contain_text(term, ignore_case=True, timeout=10000)
     assert term.lower() in page.locator(".md-search-result").inner_text().lower()
 
 
