@@ -12,9 +12,10 @@ them. Anything unexpected - a page whose HTML changed since the fork, a child th
 falls back to the original method. Material 9.x is in maintenance mode; if its internals look
 different, nothing is replaced.
 
-The child feeds Material's Parser the tags of our plain HTML from one regular expression
-(html.parser for anything else, see _feed_fast): with html.parser's scanning the child took
-longer than this process's page loop and held it up at the last pages. And while the pages
+The child reads the tags of our plain HTML with one regular expression and does what
+Material's Parser handlers do in the same function, on tag names (_sections_fast; Material's
+Parser through html.parser for anything else): with html.parser's scanning and Material's
+handlers the child took longer than this process's page loop and held it up at the last pages. And while the pages
 are written, this process keeps the HTML of a searched page without data-search-* attributes
 away from Material's clean-up expression (parked, see ParallelSearch.__init__).
 """
@@ -25,7 +26,7 @@ import multiprocessing
 import re
 import threading
 import types
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 try:  # Material's search internals (9.x); without them the plugin indexes as before
@@ -45,67 +46,188 @@ def search_index_of(config):
     return None
 
 
-# HACK (Material's search internals): the tokenizing half of html.parser, for the plain HTML
-# our page templates write. Material's Parser is an html.parser.HTMLParser whose three handlers
-# (start tag, end tag, text) build the sections; HTMLParser's own scanning - a regular
-# expression and a few Python calls per tag and attribute - was more than half of the search
-# child's time (about 2.4 s CPU of 4.4 at 1,000 articles). Here one regular expression finds
-# the tags and the same handlers get the same calls: tag and attribute names in lower case,
-# values unquoted and unescaped, text between tags unescaped (convert_charrefs), "<x/>" as a
-# start and an end tag. Only double- or single-quoted values and bare names are read; a page
-# with anything else - a comment, a declaration, a script or style element (raw text for
-# HTMLParser), a bare "<", an unquoted value - goes through HTMLParser itself
-# (tests/test_speed_paths.py compares both on whole sites).
+try:  # the rest of Material's search parser, for _sections_fast
+    from material.plugins.search.plugin import Section, void as _VOID
+except ImportError:  # pragma: no cover
+    Section = _VOID = None
+
+
+def _material_parser_digest() -> str | None:
+    """A digest of the source of Material's Element, Section and Parser classes (None when it
+    cannot be read): _sections_fast re-implements their handlers for the digests in CHECKED."""
+    try:
+        import hashlib
+        import inspect
+
+        source = "".join(inspect.getsource(c) for c in (Element, Section, Parser))
+    except (OSError, TypeError):  # pragma: no cover - no source files (zipped, frozen)
+        return None
+    return hashlib.sha256(source.encode()).hexdigest()[:16]
+
+
+#: digests of Material's search parser classes that _sections_fast was checked against
+#: (Material 9.8.1); with another one, pages go through Material's Parser and html.parser
+CHECKED = ("fedae12d15dd2976",)
+#: what _sections_fast relies on: html.parser's raw-text elements, Material's Parser as checked
+_FUSED = (Parser is not None and Section is not None and HTMLParser.CDATA_CONTENT_ELEMENTS == ("script", "style")
+          and _material_parser_digest() in CHECKED)
+if _FUSED:
+    _KEEP = frozenset(Parser().keep)
+    _SKIP = frozenset(Parser().skip)
+_HEADINGS = frozenset(f"h{x}" for x in range(1, 7))
+
+# HACK (Material's search internals): html.parser's tokenizing and Material's Parser handlers
+# in one function, for the plain HTML our page templates write. Material's Parser is an
+# html.parser.HTMLParser whose three handlers (start tag, end tag, text) build the sections.
+# At 1,000 articles the search child took 4.4 s CPU with them, longer than this process's page
+# loop: HTMLParser's scanning (a regular expression and a few Python calls per tag and
+# attribute) and the handlers' set and list tests on Element objects - each text node
+# intersects a set of them with the list of open elements, calling Element.__hash__ and
+# __eq__ (in Python) for every open element.
+#
+# Here one regular expression finds the tags, read as html.parser reads them: tag and
+# attribute names in lower case, values unquoted and unescaped, text between tags unescaped
+# (convert_charrefs), "<x/>" as a start and an end tag. Only double- or single-quoted values
+# and bare names are read; a page with anything else - a comment, a declaration, a script or
+# style element (raw text for HTMLParser), a bare "<", an unquoted value - goes through
+# Material's Parser and html.parser. And since Element compares by tag name only, every set and
+# list test of the handlers is a test on tag names: here they are done on strings, with a
+# count of the open elements per tag. The quirks stay: the skip set is a set of tag names
+# (closing any element of a skipped tag takes the tag off it), a heading's section counts as
+# open while any element of its tag is. Checked against Material's source by digest (CHECKED);
+# tests/test_speed_paths.py compares both on whole sites and on 5,000 random documents.
 _TAG = re.compile(r"""<(?:([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*"|='[^']*')?)*)\s*(/?)>"""
                   r"|/([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>)")
 _ATTR = re.compile(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=("[^"]*"|'[^']*'))?""")
-#: what the fast path relies on in html.parser and Material's Parser (else: HTMLParser only)
-_FAST = (Parser is not None and HTMLParser.CDATA_CONTENT_ELEMENTS == ("script", "style")
-         and Parser.handle_startendtag is HTMLParser.handle_startendtag
-         and Parser.feed is HTMLParser.feed and Parser.goahead is HTMLParser.goahead)
 
 
-def _feed_fast(parser, html: str) -> bool:
-    """Feed ``html`` to a fresh Material ``parser`` as HTMLParser would: False (and the parser
-    is spoilt) when the page has something only HTMLParser reads."""
-    start, end, data = parser.handle_starttag, parser.handle_endtag, parser.handle_data
+def _sections_fast(html: str) -> list | None:
+    """Material's Parser's sections of ``html`` (its ``data``), or None when the page has
+    something only html.parser reads."""
+    tags: list[str] = []  # the open elements' tags (Parser.context)
+    classes: list = []  # their class attribute (for the permalink test)
+    count: dict[str, int] = {}  # open elements per tag
+    skip = set(_SKIP)  # Parser.skip, as tag names
+    skipping = 0  # open elements whose tag is in skip (Parser's skip.intersection(context))
+    keep, headings, void = _KEEP, _HEADINGS, _VOID
+    data: list = []
+    section = None
     pos = 0
+
+    def text_node(text: str) -> None:
+        nonlocal section
+        if not count.get("pre"):
+            text = " " if text.isspace() else text.replace("\n", " ")
+        if section is None:
+            section = Section(Element("hx"))
+            data.append(section)
+        if count.get(section.el.tag):  # inside the section's heading
+            for tag, cls in zip(tags, classes):
+                if tag == "a" and cls == "headerlink":
+                    return
+            section.title.append(escape(text, quote=False))
+        elif text.isspace():
+            body = section.text
+            if not body or not body[-1].isspace() or count.get("pre"):
+                body.append(text)
+        else:
+            section.text.append(escape(text, quote=False))
+
+    def end(tag: str) -> None:
+        nonlocal section, skipping
+        if not tags or tags[-1] != tag:
+            return
+        depth = len(tags)
+        if section.depth > depth:
+            for earlier in reversed(data):
+                if earlier.depth <= depth:
+                    section.depth = float("inf")
+                    section = earlier
+                    break
+        tags.pop()
+        classes.pop()
+        count[tag] -= 1
+        if tag in skip:
+            skipping -= 1
+            if tag not in ("script", "style", "object"):
+                skip.discard(tag)
+                skipping -= count[tag]
+            return
+        if not skipping and tag in keep:
+            body = section.title if count.get(section.el.tag) else section.text
+            index = body.index(f"<{tag}>")
+            for i in range(index + 1, len(body)):
+                if not body[i].isspace():
+                    index = len(body)
+                    break
+            if len(body) > index:
+                del body[index:]
+            else:
+                body.append(f"</{tag}>")
+
     for m in _TAG.finditer(html):
         i = m.start()
         if i > pos:
             text = html[pos:i]
             if "<" in text:
-                return False
-            data(unescape(text))
+                return None
+            if not skipping:
+                text_node(unescape(text))
         pos = m.end()
-        tag = m.group(1)
+        tag, attributes, closed, end_tag = m.groups()
         if tag is None:
-            end(m.group(4).lower())
+            end(end_tag.lower())
             continue
         tag = tag.lower()
         if tag in ("script", "style"):
-            return False
-        attrs = []
-        if m.group(2):
-            for name, value in _ATTR.findall(m.group(2)):
-                attrs.append((name.lower(), unescape(value[1:-1]) if value else None))
-        start(tag, attrs)
-        if m.group(3):
+            return None
+        if tag in void:
+            continue  # not an open element; "<br/>" ends nothing either (no open "br")
+        attrs = {}
+        if attributes:
+            for name, value in _ATTR.findall(attributes):
+                attrs[name.lower()] = unescape(value[1:-1]) if value else None
+        tags.append(tag)
+        classes.append(attrs.get("class"))
+        count[tag] = count.get(tag, 0) + 1
+        if tag in skip:
+            skipping += 1
+        if tag in headings:
+            depth = len(tags)
+            if "id" in attrs:
+                if tag != "h1" and not data:
+                    section = Section(Element("hx"), depth)
+                    data.append(section)
+                section = Section(Element(tag, attrs), depth)
+                if data:
+                    section.id = attrs["id"]
+                data.append(section)
+        if section is None:
+            section = Section(Element("hx"))
+            data.append(section)
+        if "data-search-exclude" in attrs or attrs.get("class") == "linenodiv":
+            if tag not in skip:
+                skip.add(tag)
+                skipping += count[tag]
+        elif not skipping and tag in keep:
+            (section.title if count.get(section.el.tag) else section.text).append(f"<{tag}>")
+        if closed:
             end(tag)
     text = html[pos:]
     if text:
         if "<" in text:
-            return False
-        data(unescape(text))
-    return True
+            return None
+        if not skipping:
+            text_node(unescape(text))
+    return data
 
 
 def parse_sections(html: str) -> list:
     """Material's Parser's sections of a page (its ``data``)."""
-    if _FAST:
-        parser = Parser()
-        if _feed_fast(parser, html):
-            return parser.data
+    if _FUSED:
+        sections = _sections_fast(html)
+        if sections is not None:
+            return sections
     parser = Parser()
     parser.feed(html)
     parser.close()
