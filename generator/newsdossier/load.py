@@ -149,9 +149,12 @@ def _read_file(kind: str, path: Path, rel: str, content_dir: str) -> _FileResult
 
 
 #: The forked child's share of the work when content is read in two processes (see
-#: _read_files). The child also pickles its results (about 40 % of the time reading them
-#: took) and this process unpickles them (about 15 %): balanced at about 42 %.
-CHILD_SHARE = 0.42
+#: _read_files). The child also pickles its results (about 20 % of the CPU time reading them
+#: took, articles included) and this process unpickles them (about 14 %). Measured at 1,000
+#: articles (CPU seconds of each side, with the articles in the child and the templates
+#: compiled here): 0.42 left the child idle for a third of the phase (child 2.08 s with its
+#: pickling, this process 3.04 s with the unpickling); about balanced at 0.50.
+CHILD_SHARE = 0.50
 
 #: What ``meanwhile`` (see _read_files) costs this process, in bytes of content YAML read:
 #: compiling the page templates.
