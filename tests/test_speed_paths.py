@@ -348,6 +348,73 @@ def test_search_indexing_in_a_second_process_gives_the_same_site(tmp_path, fixtu
     assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
 
 
+@pytest.mark.parametrize("fixture", ["mini", "corpus"])
+def test_our_pages_are_rendered_without_a_markdown_instance_and_the_site_is_the_same(tmp_path, fixture, monkeypatch):
+    """MkDocs converts our pages' empty Markdown once (the first page); the others get what
+    that gave (emptymd): the site is the one MkDocs' own render of every page makes."""
+    from conftest import build_project, make_project  # noqa: E402
+
+    from newsdossier import emptymd
+
+    skipped, render = [], emptymd.EmptyMarkdown.render
+    sites = {}
+    for shortcut in (True, False):
+        if not shortcut:
+            monkeypatch.setattr(emptymd.EmptyMarkdown, "render", lambda self, page, config, files: type(page).render(
+                page, config, files))
+        else:
+            monkeypatch.setattr(emptymd.EmptyMarkdown, "render", lambda self, page, config, files: (
+                render(self, page, config, files), skipped.append(self.skipped)))
+        (tmp_path / str(shortcut)).mkdir()
+        sites[shortcut] = _site_files(build_project(make_project(tmp_path / str(shortcut), fixture)))
+    assert max(skipped) > 5
+    assert sites[True].keys() == sites[False].keys()
+    assert [k for k in sites[True] if sites[True][k] != sites[False][k]] == []
+
+
+class _FakePage:
+    """What EmptyMarkdown needs of a MkDocs page; its render makes ``html`` of any Markdown."""
+
+    html = ""
+    renders = 0
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+
+    def render(self, config, files) -> None:
+        from mkdocs.structure.toc import get_toc
+
+        type(self).renders += 1
+        self.content, self.toc, self._title_from_render = self.html + self.markdown, get_toc([]), None
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+def test_empty_markdown_learns_from_the_first_page_and_stands_back_when_it_must():
+    from newsdossier.emptymd import EmptyMarkdown
+
+    class Plain(_FakePage):
+        pass
+
+    empty = EmptyMarkdown()
+    pages = [Plain("") for _ in range(4)] + [Plain("*changed by a plugin*")]
+    for page in pages:
+        empty.render(page, None, None)
+    assert Plain.renders == 2 and empty.skipped == 3  # the first page and the changed one
+    assert [p.content for p in pages] == ["", "", "", "", "*changed by a plugin*"]
+    assert len({id(p.toc) for p in pages}) == 5 and len({id(p.present_anchor_ids) for p in pages}) == 5
+    assert all(not p.toc.items and p._title_from_render is None for p in pages[:4])
+
+    class Footer(_FakePage):  # an extension that adds text to every page, even an empty one
+        html = "<p>footer</p>"
+
+    empty = EmptyMarkdown()
+    pages = [Footer("") for _ in range(3)]
+    for page in pages:
+        empty.render(page, None, None)
+    assert Footer.renders == 3 and empty.skipped == 0
+    assert [p.content for p in pages] == ["<p>footer</p>"] * 3
+
+
 def test_a_small_dossier_indexes_search_in_one_process(tmp_path, monkeypatch):
     from conftest import build_project, make_project  # noqa: E402
 
