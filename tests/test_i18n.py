@@ -282,6 +282,9 @@ def test_the_german_word_check_finds_the_german_interface(build_site):
 def test_english_pages_read_english(english_site):
     home = (english_site / "index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in home
+    for page in english_site.rglob("index.html"):  # the pages' linked data say so too
+        assert '"inLanguage": "de"' not in page.read_text(encoding="utf-8"), page
+    assert '"inLanguage": "en"' in home
     assert "At a glance" in home and "What we know" in home and "Key figures" in home
     chron = (english_site / "chronology" / "index.html").read_text(encoding="utf-8")
     assert "early September 2024" in chron and "October 2024 at the earliest" in chron
