@@ -713,7 +713,8 @@ def _random_html(rng, depth=0) -> str:
     nested and unclosed elements, stray and self-closing end tags, headings with and without
     ids inside other elements, excluded blocks, permalinks, pre, kept tags, entities."""
     tags = ["p", "div", "span", "a", "h1", "h2", "h3", "pre", "code", "li", "ul", "sub", "object",
-            "br", "img", "hx", "section", "td"]
+            "br", "img", "hx", "section", "td"] * 4 + ["title", "textarea"]
+    spaces = [" "] * 12 + ["\n", "\t", "\xa0", "\u2028", "\x0b"]  # HTML's and only Python's whitespace
     attributes = ['id="x"', 'id="y"', 'class="headerlink"', 'class="linenodiv"', "data-search-exclude",
                   "class='c'", 'href="#a&amp;b"', 'data-search-exclude=""', 'CLASS="headerlink"']
     texts = ["a", " ", "\n", "  \n ", "x y\nz", "&amp;", "&lt;b&gt;", "ü", "\t"]
@@ -728,7 +729,7 @@ def _random_html(rng, depth=0) -> str:
             out.append(f"<{rng.choice(tags)}/>")
         else:
             tag = rng.choice(tags)
-            attrs = "".join(" " + rng.choice(attributes) for _ in range(rng.choice([0, 0, 1, 2])))
+            attrs = "".join(rng.choice(spaces) + rng.choice(attributes) for _ in range(rng.choice([0, 0, 1, 2])))
             inner = _random_html(rng, depth + 1) if depth < 5 else ""
             out.append(f"<{tag}{attrs}>{inner}" + (f"</{tag}>" if rng.random() < 0.9 else ""))
     return "".join(out)
@@ -737,8 +738,9 @@ def _random_html(rng, depth=0) -> str:
 def test_the_fused_search_parser_makes_materials_sections_of_any_html():
     """Material's handlers have quirks (elements compare by tag name; closing any element of an
     excluded block's tag ends the exclusion; a heading section stays open while any element of
-    its tag is): on 5,000 random documents the fused parser gives the same sections as
-    Material's Parser through html.parser - or the same exception."""
+    its tag is): on 5,000 random documents the search's sections are the ones of Material's
+    Parser through html.parser - or the same exception -, most of them from the fused parser
+    (the rest has what only html.parser reads: other whitespace in a tag, title, textarea)."""
     import random
 
     from newsdossier import searchjobs
@@ -750,9 +752,12 @@ def test_the_fused_search_parser_makes_materials_sections_of_any_html():
             return type(error)
 
     rng = random.Random(20261202)
+    fused = 0
     for _ in range(5000):
         html = _random_html(rng)
-        assert outcome(searchjobs._sections_fast, html) == outcome(_material_sections_of, html), html
+        fused += outcome(searchjobs._sections_fast, html) is not TypeError  # (None: TypeError here)
+        assert outcome(searchjobs.parse_sections, html) == outcome(_material_sections_of, html), html
+    assert fused > 3000
 
 
 #: pages the tokenizer reads itself (the first two) and pages it leaves to html.parser

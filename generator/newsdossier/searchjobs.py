@@ -88,17 +88,24 @@ _HEADINGS = frozenset(f"h{x}" for x in range(1, 7))
 # Here one regular expression finds the tags, read as html.parser reads them: tag and
 # attribute names in lower case, values unquoted and unescaped, text between tags unescaped
 # (convert_charrefs), "<x/>" as a start and an end tag. Only double- or single-quoted values
-# and bare names are read; a page with anything else - a comment, a declaration, a script or
-# style element (raw text for HTMLParser), a bare "<", an unquoted value - goes through
+# and bare names are read; a page with anything else - a comment, a declaration, an element
+# HTMLParser reads as raw text (script, style; in newer Pythons title and textarea), a bare
+# "<", an unquoted value, whitespace other than HTML's in a tag - goes through
 # Material's Parser and html.parser. And since Element compares by tag name only, every set and
 # list test of the handlers is a test on tag names: here they are done on strings, with a
 # count of the open elements per tag. The quirks stay: the skip set is a set of tag names
 # (closing any element of a skipped tag takes the tag off it), a heading's section counts as
 # open while any element of its tag is. Checked against Material's source by digest (CHECKED);
 # tests/test_speed_paths.py compares both on whole sites and on 5,000 random documents.
-_TAG = re.compile(r"""<(?:([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*"|='[^']*')?)*)\s*(/?)>"""
-                  r"|/([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>)")
-_ATTR = re.compile(r"""\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=("[^"]*"|'[^']*'))?""")
+# Whitespace in tags is HTML's (space, tab, line feed, carriage return, form feed), not
+# Python's Unicode \s: html.parser reads "<p\u2028>" or "<h2\xa0id=x>" as other tag names,
+# so such a tag is no match here and the page goes to html.parser.
+_TAG = re.compile(r"""<(?:([a-zA-Z][a-zA-Z0-9-]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*"|='[^']*')?)*)"""
+                  r"""[ \t\n\r\f]*(/?)>|/([a-zA-Z][-.a-zA-Z0-9:_]*)[ \t\n\r\f]*>)""")
+_ATTR = re.compile(r"""[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:=("[^"]*"|'[^']*'))?""")
+#: elements whose content html.parser reads as text (script, style; title and textarea too in
+#: the Pythons that have RCDATA_CONTENT_ELEMENTS): a page with one goes to html.parser
+_RAW_TEXT = frozenset(HTMLParser.CDATA_CONTENT_ELEMENTS + getattr(HTMLParser, "RCDATA_CONTENT_ELEMENTS", ()))
 
 
 def _sections_fast(html: str) -> list | None:
@@ -179,7 +186,7 @@ def _sections_fast(html: str) -> list | None:
             end(end_tag.lower())
             continue
         tag = tag.lower()
-        if tag in ("script", "style"):
+        if tag in _RAW_TEXT:
             return None
         if tag in void:
             continue  # not an open element; "<br/>" ends nothing either (no open "br")
