@@ -12,6 +12,8 @@ For each size a synthetic dossier (benchmarks/corpus.py) is written into a tempo
 * plain  - 'mkdocs build' of the same page tree exported as Markdown files (each page's body
            HTML under a front matter with its title: page.Page.as_markdown; dossier plugin off,
            same theme, navigation and search), i.e. what MkDocs itself costs for these pages;
+           its runs alternate with the build's (ours, plain, ours, plain, ...) so that both
+           see the same minutes of the host;
 * peak   - the peak resident memory of the build process (ru_maxrss of that child);
 * preview - on the real dossier: the rebuild 'mkdocs serve' does after one YAML edit;
 * serve  - for the --serve-sizes: end to end against a running 'mkdocs serve' of the synthetic
@@ -230,28 +232,28 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
         pages = res["pages"]
     row["core_s"], row["core_runs"] = median(core_t), core_t
     log(f"  n={n}: core {row['core_s']:.2f} s  {['%.2f' % t for t in core_t]}")
+    # Our builds and plain MkDocs' alternate (ours, plain, ours, plain, ... then the remaining
+    # runs of either), so that both see the same minutes of a host whose speed drifts.
     build_t, peaks, build_cpu = [], [], []
-    for i in range(runs):
-        site = work / f"site-{n}-{i}"
-        r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d", str(site)])
-        if r["rc"] != 0:
-            raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
-        build_t.append(r["seconds"])
-        build_cpu.append(r["cpu"])
-        peaks.append(r["peak_mib"])
-        if i == 0:
-            row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
-            idx = site / "search" / "search_index.json"
-            row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
-            row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
-        shutil.rmtree(site, ignore_errors=True)
-    row.update(build_s=median(build_t), build_runs=build_t, build_cpu_s=median(build_cpu), peak_mib=max(peaks), pages=pages)
-    log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  (CPU {row['build_cpu_s']:.2f} s)"
-        f"  peak {row['peak_mib']:.0f} MiB")
     row["plain_s"], row["plain_runs"], row["plain_timeout"] = None, [], False
-    if plain:
-        plain_proj = make_plain_project(proj, work / f"plain-{n}")
-        for i in range(plain_runs or runs):
+    plain_proj = make_plain_project(proj, work / f"plain-{n}") if plain else None
+    n_plain = (plain_runs or runs) if plain else 0
+    for i in range(max(runs, n_plain)):
+        if i < runs:
+            site = work / f"site-{n}-{i}"
+            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d", str(site)])
+            if r["rc"] != 0:
+                raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
+            build_t.append(r["seconds"])
+            build_cpu.append(r["cpu"])
+            peaks.append(r["peak_mib"])
+            if i == 0:
+                row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
+                idx = site / "search" / "search_index.json"
+                row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
+                row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
+            shutil.rmtree(site, ignore_errors=True)
+        if i < n_plain and not row["plain_timeout"]:
             site = work / f"plain-site-{n}-{i}"
             r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_proj / "mkdocs.yml"), "-d", str(site)],
                              timeout=plain_timeout)
@@ -259,16 +261,21 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
             if r["timeout"]:
                 row["plain_timeout"] = True
                 log(f"  n={n}: plain > {plain_timeout:.0f} s (stopped)")
-                break
+                continue
             if r["rc"] != 0:
                 raise SystemExit(f"plain mkdocs build failed:\n{r['err'][-3000:]}")
             row["plain_runs"].append(r["seconds"])
             row.setdefault("plain_cpu_runs", []).append(r["cpu"])
             row["plain_peak_mib"] = max(row.get("plain_peak_mib", 0), r["peak_mib"])
+    row.update(build_s=median(build_t), build_runs=build_t, build_cpu_s=median(build_cpu), peak_mib=max(peaks), pages=pages)
+    log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  (CPU {row['build_cpu_s']:.2f} s)"
+        f"  peak {row['peak_mib']:.0f} MiB")
+    if plain:
         row["plain_s"] = median(row["plain_runs"])
         if row["plain_s"] is not None:
             row["plain_cpu_s"] = median(row.get("plain_cpu_runs", []))
-            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}  (CPU {row['plain_cpu_s']:.2f} s)")
+            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}  (CPU {row['plain_cpu_s']:.2f} s)"
+                f"  run after each of our first {len(row['plain_runs'])} builds")
         shutil.rmtree(plain_proj, ignore_errors=True)
     if serve_runs:
         from serve import measure
@@ -503,7 +510,7 @@ def main(argv=None) -> int:
         text += "\n\n" + history_table(hist)
     text += (f"\n\nMeasured {started:%Y-%m-%d} on {os.cpu_count()} CPUs, Python {platform.python_version()}; medians of "
              f"{a.runs} runs (from 1,000 articles: {a.runs_large}; plain MkDocs from 1,000 articles: {a.plain_runs_large}), "
-             "each in a fresh process.")
+             "each in a fresh process; plain MkDocs run right after each of our first builds.")
     (a.out / "results.md").write_text(text + "\n", encoding="utf-8")
     log("\n" + text)
     return 0
