@@ -274,8 +274,9 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
         row["plain_s"] = median(row["plain_runs"])
         if row["plain_s"] is not None:
             row["plain_cpu_s"] = median(row.get("plain_cpu_runs", []))
-            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}  (CPU {row['plain_cpu_s']:.2f} s)"
-                f"  run after each of our first {len(row['plain_runs'])} builds")
+            row["pair_ratios"] = [ours / p for ours, p in zip(build_t, row["plain_runs"])]
+            log(f"  n={n}: plain {row['plain_s']:.2f} s  {['%.2f' % t for t in row['plain_runs']]}  (CPU {row['plain_cpu_s']:.2f} s);"
+                f" ours / plain by pair (our build, then plain): {['%.2f' % q for q in row['pair_ratios']]}")
         shutil.rmtree(plain_proj, ignore_errors=True)
     if serve_runs:
         from serve import measure
