@@ -82,6 +82,15 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def mkdocs_build(config: Path, site: Path, what: str = "mkdocs build", timeout: float | None = None) -> dict:
+    """'mkdocs build' of ``config`` into ``site`` in a fresh process, measured (run_measured);
+    a failed build ends the benchmark with MkDocs' error output. The caller removes ``site``."""
+    r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], timeout=timeout)
+    if not r["timeout"] and r["rc"] != 0:
+        raise SystemExit(f"{what} failed:\n{r['err'][-3000:]}")
+    return r
+
+
 # --- projects ------------------------------------------------------------------------------
 
 def make_project(dest: Path, content: Path, seeds: Path) -> Path:
@@ -238,35 +247,37 @@ def bench_size(n: int, runs: int, plain_timeout: float, plain: bool, work: Path,
     row["plain_s"], row["plain_runs"], row["plain_timeout"] = None, [], False
     plain_proj = make_plain_project(proj, work / f"plain-{n}") if plain else None
     n_plain = (plain_runs or runs) if plain else 0
+
+    def our_build(i: int) -> None:
+        site = work / f"site-{n}-{i}"
+        r = mkdocs_build(proj / "mkdocs.yml", site)
+        build_t.append(r["seconds"])
+        build_cpu.append(r["cpu"])
+        peaks.append(r["peak_mib"])
+        if i == 0:
+            row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
+            idx = site / "search" / "search_index.json"
+            row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
+            row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
+        shutil.rmtree(site, ignore_errors=True)
+
+    def plain_build(i: int) -> None:
+        site = work / f"plain-site-{n}-{i}"
+        r = mkdocs_build(plain_proj / "mkdocs.yml", site, "plain mkdocs build", timeout=plain_timeout)
+        shutil.rmtree(site, ignore_errors=True)
+        if r["timeout"]:
+            row["plain_timeout"] = True
+            log(f"  n={n}: plain > {plain_timeout:.0f} s (stopped)")
+            return
+        row["plain_runs"].append(r["seconds"])
+        row.setdefault("plain_cpu_runs", []).append(r["cpu"])
+        row["plain_peak_mib"] = max(row.get("plain_peak_mib", 0), r["peak_mib"])
+
     for i in range(max(runs, n_plain)):
         if i < runs:
-            site = work / f"site-{n}-{i}"
-            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(proj / "mkdocs.yml"), "-d", str(site)])
-            if r["rc"] != 0:
-                raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
-            build_t.append(r["seconds"])
-            build_cpu.append(r["cpu"])
-            peaks.append(r["peak_mib"])
-            if i == 0:
-                row["html_pages"] = sum(1 for _ in site.rglob("*.html"))
-                idx = site / "search" / "search_index.json"
-                row["search_index_mib"] = idx.stat().st_size / 2**20 if idx.exists() else 0
-                row["site_mib"] = sum(f.stat().st_size for f in site.rglob("*") if f.is_file()) / 2**20
-            shutil.rmtree(site, ignore_errors=True)
+            our_build(i)
         if i < n_plain and not row["plain_timeout"]:
-            site = work / f"plain-site-{n}-{i}"
-            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(plain_proj / "mkdocs.yml"), "-d", str(site)],
-                             timeout=plain_timeout)
-            shutil.rmtree(site, ignore_errors=True)
-            if r["timeout"]:
-                row["plain_timeout"] = True
-                log(f"  n={n}: plain > {plain_timeout:.0f} s (stopped)")
-                continue
-            if r["rc"] != 0:
-                raise SystemExit(f"plain mkdocs build failed:\n{r['err'][-3000:]}")
-            row["plain_runs"].append(r["seconds"])
-            row.setdefault("plain_cpu_runs", []).append(r["cpu"])
-            row["plain_peak_mib"] = max(row.get("plain_peak_mib", 0), r["peak_mib"])
+            plain_build(i)
     row.update(build_s=median(build_t), build_runs=build_t, build_cpu_s=median(build_cpu), peak_mib=max(peaks), pages=pages)
     log(f"  n={n}: build {row['build_s']:.2f} s  {['%.2f' % t for t in build_t]}  (CPU {row['build_cpu_s']:.2f} s)"
         f"  peak {row['peak_mib']:.0f} MiB")
@@ -356,9 +367,7 @@ def bench_history(label: str, proj: Path, commits: int, runs: int, work: Path, l
         for mode, text in (("off", off_text), ("on", on_text)):
             cfg.write_text(text, encoding="utf-8")
             site = work / f"hist-site-{label}-{mode}-{i}"
-            r = run_measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(cfg), "-d", str(site)])
-            if r["rc"] != 0:
-                raise SystemExit(f"mkdocs build failed:\n{r['err'][-3000:]}")
+            r = mkdocs_build(cfg, site)
             builds[mode].append(r["seconds"])
             builds[f"{mode}_cpu"].append(r["cpu"])
             shutil.rmtree(site, ignore_errors=True)
